@@ -30,6 +30,8 @@ typedef struct id_info {
 	int converted;      /* 1 when converted from a 15-digit number       */
 	char expected_check;/* on ID_CHECK: the check character it should be */
 	int bad_pos;        /* on ID_CHAR: 1-based position of the bad char  */
+	int length;         /* on ID_LENGTH: characters given                */
+	char bad_char[8];   /* on ID_CHAR: the bad char (UTF-8, or "\xNN" / "U+NNNN" when unprintable) */
 } id_info;
 
 /* Parses and validates s (len bytes, surrounding ASCII spaces ignored, a

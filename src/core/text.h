@@ -9,6 +9,12 @@
 #define JN_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* Decodes the code point at s (len > 0 bytes available) into *cp and returns
+ * its length in bytes (1..4); returns 0 when the bytes there are not a
+ * well-formed sequence (then *cp is the first byte). */
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /* 1 if the len bytes are well-formed UTF-8 (no overlongs, no surrogates). */
 int utf8_valid(const char *s, size_t len);

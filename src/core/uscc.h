@@ -21,6 +21,8 @@ typedef struct uscc_info {
 	char region[7];      /* characters 3-8         */
 	char expected_check;
 	int bad_pos;         /* 1-based */
+	int length;          /* on USCC_LENGTH: characters given */
+	char bad_char[8];    /* on USCC_CHAR: the bad char (UTF-8, or "\xNN" / "U+NNNN") */
 } uscc_info;
 
 /* Surrounding spaces ignored, lower case accepted and upper-cased. */

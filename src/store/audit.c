@@ -1,0 +1,177 @@
+/* audit.c — the append-only, hash-chained audit log.
+ *
+ * Appenders are serialised (lock_chain) so each entry links to the one
+ * before it; audit_head keeps the last seq and hash so that removing the
+ * newest entries is noticed too. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/chain.h"
+#include "store/store_internal.h"
+
+static void actor_of(const scope *sc, char *out, size_t cap)
+{
+	if (sc->system || !sc->account_id)
+		snprintf(out, cap, "system");
+	else
+		snprintf(out, cap, "%s", sc->username);
+}
+
+jn_err store_audit(stx *t, const scope *sc, const char *action, const char *subject, const char *before,
+		   const char *after)
+{
+	const db_driver *d = DRV(t);
+	db_rc rc = d->lock_chain(t->c);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	int64_t seq = 1;
+	char prev[65] = CHAIN_GENESIS;
+	db_rows *r;
+	if ((rc = d->query(t->c, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r)) != DB_OK)
+		return store_db_err(rc);
+	int have = d->rows_next(r) == 1;
+	if (have) {
+		seq = d->rows_int(r, 0) + 1;
+		rows_copy(d, r, 1, prev, sizeof prev);
+	}
+	d->rows_free(r);
+
+	char at[32], actor[96], hash[65];
+	store_now(at);
+	actor_of(sc, actor, sizeof actor);
+	chain_fields f = {seq, at, actor, action, subject, before, after};
+	chain_hash(prev, &f, hash);
+	db_param p[] = {P_INT(seq),	  P_TEXT(at),	  P_TEXT(actor), P_TEXT(action), P_TEXT(subject),
+			P_TEXT(before), P_TEXT(after), P_TEXT(prev),	 P_TEXT(hash)};
+	rc = d->exec(t->c,
+		     "INSERT INTO audit (seq, at, actor, action, subject, before_json, after_json, prev_hash, hash)"
+		     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		     p, 9, NULL);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	db_param h[] = {P_INT(seq), P_TEXT(hash)};
+	rc = d->exec(t->c,
+		     have ? "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"
+			  : "INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)",
+		     h, 2, NULL);
+	return store_db_err(rc);
+}
+
+static void read_entry(const db_driver *d, db_rows *r, audit_entry *e)
+{
+	memset(e, 0, sizeof *e);
+	e->seq = d->rows_int(r, 0);
+	rows_copy(d, r, 1, e->at, sizeof e->at);
+	rows_copy(d, r, 2, e->actor, sizeof e->actor);
+	rows_copy(d, r, 3, e->action, sizeof e->action);
+	rows_copy(d, r, 4, e->subject, sizeof e->subject);
+	e->before = d->rows_is_null(r, 5) ? NULL : d->rows_text(r, 5);
+	e->after = d->rows_is_null(r, 6) ? NULL : d->rows_text(r, 6);
+	rows_copy(d, r, 7, e->prev_hash, sizeof e->prev_hash);
+	rows_copy(d, r, 8, e->hash, sizeof e->hash);
+}
+
+#define AUDIT_COLS "seq, at, actor, action, subject, before_json, after_json, prev_hash, hash"
+
+jn_err store_audit_list(stx *t, const audit_filter *f, audit_fn fn, void *ctx)
+{
+	int per = f->per_page > 0 && f->per_page <= 500 ? f->per_page : 50;
+	int page = f->page > 0 ? f->page : 1;
+	sqlb b;
+	sqlb_init(&b, "SELECT " AUDIT_COLS " FROM audit");
+	if (f->actor[0])
+		sqlb_and(&b, "actor = ?", 1, P_TEXT(f->actor));
+	if (f->subject[0])
+		sqlb_and(&b, "subject = ?", 1, P_TEXT(f->subject));
+	if (f->from[0])
+		sqlb_and(&b, "at >= ?", 1, P_TEXT(f->from));
+	if (f->to[0]) {
+		/* A bare date includes the whole day. */
+		char to[40];
+		snprintf(to, sizeof to, "%s%s", f->to, strlen(f->to) == 10 ? "T99" : "");
+		sqlb_and(&b, "at <= ?", 1, P_TEXT(to));
+	}
+	if (f->action_prefix[0]) {
+		char hi[56];
+		snprintf(hi, sizeof hi, "%s", f->action_prefix);
+		size_t n = strlen(hi);
+		hi[n - 1] = (char)(hi[n - 1] + 1);
+		sqlb_and(&b, "action >= ? AND action < ?", 2, P_TEXT(f->action_prefix), P_TEXT(hi));
+	}
+	sqlb_fmt(&b, " ORDER BY seq DESC LIMIT ? OFFSET ?", 2, P_INT(per), P_INT((int64_t)(page - 1) * per));
+	if (b.overflow)
+		return JN_EINVAL;
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	db_rc rc = d->query(t->c, b.sql, b.p, b.n, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	int st;
+	audit_entry e;
+	while ((st = d->rows_next(r)) == 1) {
+		read_entry(d, r, &e);
+		if (fn(ctx, &e))
+			break;
+	}
+	d->rows_free(r);
+	return st < 0 ? JN_EDB : JN_OK;
+}
+
+jn_err store_audit_verify(stx *t, int64_t *checked, int64_t *bad_seq, char *why, size_t whycap)
+{
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	*checked = 0;
+	*bad_seq = 0;
+	why[0] = '\0';
+	db_rc rc = d->query(t->c, "/*stream*/ SELECT " AUDIT_COLS " FROM audit ORDER BY seq", NULL, 0, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	char prev[65] = CHAIN_GENESIS, h[65];
+	int64_t expect = 1;
+	int st;
+	audit_entry e;
+	while ((st = d->rows_next(r)) == 1) {
+		read_entry(d, r, &e);
+		chain_fields f = {e.seq, e.at, e.actor, e.action, e.subject, e.before, e.after};
+		if (e.seq != expect) {
+			*bad_seq = expect;
+			snprintf(why, whycap, "第%lld条记录缺失（下一条是第%lld条）", (long long)expect, (long long)e.seq);
+			break;
+		}
+		if (strcmp(e.prev_hash, prev) != 0) {
+			*bad_seq = e.seq;
+			snprintf(why, whycap, "第%lld条记录的前序哈希与上一条不符（上一条被改动或删除）", (long long)e.seq);
+			break;
+		}
+		chain_hash(prev, &f, h);
+		if (strcmp(h, e.hash) != 0) {
+			*bad_seq = e.seq;
+			snprintf(why, whycap, "第%lld条记录的内容与其哈希不符（记录被改动）", (long long)e.seq);
+			break;
+		}
+		memcpy(prev, e.hash, sizeof prev);
+		expect++;
+		(*checked)++;
+	}
+	d->rows_free(r);
+	if (st < 0)
+		return JN_EDB;
+	if (*bad_seq)
+		return JN_OK;
+	/* The newest entries removed: the head still remembers them. */
+	if ((rc = d->query(t->c, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r)) != DB_OK)
+		return store_db_err(rc);
+	if (d->rows_next(r) == 1) {
+		int64_t hs = d->rows_int(r, 0);
+		if (hs != expect - 1 || strcmp(d->rows_text(r, 1), prev) != 0) {
+			*bad_seq = hs >= expect ? expect : hs;
+			snprintf(why, whycap, "日志末尾与记录的链头（第%lld条）不符：末尾记录被删除或改动", (long long)hs);
+		}
+	} else if (expect > 1) {
+		*bad_seq = 1;
+		snprintf(why, whycap, "链头记录缺失");
+	}
+	d->rows_free(r);
+	return JN_OK;
+}

@@ -1,0 +1,264 @@
+/* person.c — the persons table: scoped reads, inserts and updates. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+#define PERSON_COLS                                                                                  \
+	"id, id_number, name, gender, birth_date, region, phone, occupation, level, employer, "      \
+	"education, created_at, updated_at, version"
+
+static void read_person(const db_driver *d, db_rows *r, person *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = d->rows_int(r, 0);
+	rows_copy(d, r, 1, p->id_number, sizeof p->id_number);
+	rows_copy(d, r, 2, p->name, sizeof p->name);
+	const char *g = d->rows_text(r, 3);
+	p->gender = g[0] ? g[0] : '?';
+	rows_copy(d, r, 4, p->birth_date, sizeof p->birth_date);
+	rows_copy(d, r, 5, p->region, sizeof p->region);
+	rows_copy(d, r, 6, p->phone, sizeof p->phone);
+	rows_copy(d, r, 7, p->occupation, sizeof p->occupation);
+	p->level = (int)d->rows_int(r, 8);
+	rows_copy(d, r, 9, p->employer, sizeof p->employer);
+	rows_copy(d, r, 10, p->education, sizeof p->education);
+	rows_copy(d, r, 11, p->created_at, sizeof p->created_at);
+	rows_copy(d, r, 12, p->updated_at, sizeof p->updated_at);
+	p->version = (int)d->rows_int(r, 13);
+}
+
+/* Runs b and calls fn for each row; stops early when fn returns non-zero. */
+static jn_err each_person(stx *t, sqlb *b, person_fn fn, void *ctx)
+{
+	if (b->overflow)
+		return JN_EINVAL;
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	db_rc rc = d->query(t->c, b->sql, b->p, b->n, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	int st;
+	person p;
+	while ((st = d->rows_next(r)) == 1) {
+		read_person(d, r, &p);
+		if (fn(ctx, &p))
+			break;
+	}
+	d->rows_free(r);
+	return st < 0 ? JN_EDB : JN_OK;
+}
+
+/* hi such that s <= x < hi holds for exactly the strings x starting with s
+ * (byte order; the code columns use the C collation on both engines). */
+static void prefix_upper(const char *s, char *hi, size_t cap)
+{
+	snprintf(hi, cap, "%s", s);
+	size_t n = strlen(hi);
+	if (n)
+		hi[n - 1] = (char)(hi[n - 1] + 1);
+}
+
+static void filter_where(sqlb *b, const scope *sc, const person_filter *f)
+{
+	scope_persons(b, sc);
+	if (f->region[0]) {
+		char lo[8], hi[8];
+		region_range(f->region, lo, hi);
+		sqlb_and(b, "region >= ? AND region < ?", 2, P_TEXT(lo), P_TEXT(hi));
+	}
+	if (f->occupation[0]) {
+		char hi[20];
+		prefix_upper(f->occupation, hi, sizeof hi);
+		sqlb_and(b, "occupation >= ? AND occupation < ?", 2, P_TEXT(f->occupation), P_TEXT(hi));
+	}
+	if (f->level_min > 0)
+		sqlb_and(b, "level >= ?", 1, P_INT(f->level_min));
+	if (f->q[0]) {
+		/* A name substring, or (digits) an ID-number prefix. */
+		char like[128];
+		size_t o = 0;
+		like[o++] = '%';
+		for (const char *c = f->q; *c && o < sizeof like - 3; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				like[o++] = '\\';
+			like[o++] = *c;
+		}
+		like[o++] = '%';
+		like[o] = '\0';
+		int digits = 1;
+		for (const char *c = f->q; *c; c++)
+			if (!((*c >= '0' && *c <= '9') || *c == 'X' || *c == 'x'))
+				digits = 0;
+		if (digits) {
+			char hi[100];
+			prefix_upper(f->q, hi, sizeof hi);
+			sqlb_and(b, "(id_number >= ? AND id_number < ?)", 2, P_TEXT(f->q), P_TEXT(hi));
+		} else {
+			sqlb_and(b, "name LIKE ? ESCAPE '\\'", 1, P_TEXT(like));
+		}
+	}
+}
+
+jn_err store_person_list(stx *t, const scope *sc, const person_filter *f, person_fn fn, void *ctx,
+			 int64_t *total, int *capped)
+{
+	enum { CAP = 10000 };
+	int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 20;
+	int page = f->page > 0 ? f->page : 1;
+	sqlb b;
+	sqlb_init(&b, "SELECT " PERSON_COLS " FROM persons");
+	filter_where(&b, sc, f);
+	sqlb_fmt(&b, " ORDER BY id LIMIT ? OFFSET ?", 2, P_INT(per), P_INT((int64_t)(page - 1) * per));
+	jn_err e = each_person(t, &b, fn, ctx);
+	if (e || !total)
+		return e;
+
+	sqlb_init(&b, "SELECT COUNT(*) FROM (SELECT 1 FROM persons");
+	filter_where(&b, sc, f);
+	sqlb_fmt(&b, " LIMIT ?) AS m", 1, P_INT(CAP + 1));
+	if (b.overflow)
+		return JN_EINVAL;
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	db_rc rc = d->query(t->c, b.sql, b.p, b.n, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	*total = d->rows_next(r) == 1 ? d->rows_int(r, 0) : 0;
+	d->rows_free(r);
+	*capped = *total > CAP;
+	if (*capped)
+		*total = CAP;
+	return JN_OK;
+}
+
+jn_err store_person_export(stx *t, const scope *sc, const char *region, person_fn fn, void *ctx)
+{
+	sqlb b;
+	sqlb_init(&b, "/*stream*/ SELECT " PERSON_COLS " FROM persons");
+	person_filter f = {0};
+	if (region && region[0])
+		snprintf(f.region, sizeof f.region, "%s", region);
+	filter_where(&b, sc, &f);
+	sqlb_raw(&b, " ORDER BY id");
+	return each_person(t, &b, fn, ctx);
+}
+
+static int take_one(void *ctx, const person *p)
+{
+	*(person *)ctx = *p;
+	((person *)ctx)->id = p->id ? p->id : -1;
+	return 1;
+}
+
+static jn_err get_where(stx *t, const scope *sc, const char *cond, db_param v, person *out)
+{
+	sqlb b;
+	sqlb_init(&b, "SELECT " PERSON_COLS " FROM persons");
+	sqlb_and(&b, cond, 1, v);
+	scope_persons(&b, sc);
+	out->id = 0;
+	jn_err e = each_person(t, &b, take_one, out);
+	if (e)
+		return e;
+	return out->id ? JN_OK : JN_ENOTFOUND;
+}
+
+jn_err store_person_get(stx *t, const scope *sc, int64_t id, person *out)
+{
+	return get_where(t, sc, "id = ?", P_INT(id), out);
+}
+
+jn_err store_person_by_id_number(stx *t, const scope *sc, const char *id_number, person *out)
+{
+	return get_where(t, sc, "id_number = ?", P_TEXT(id_number), out);
+}
+
+static int in_scope_region(const scope *sc, const char *region)
+{
+	if (sc->system)
+		return 1;
+	if ((sc->role == ROLE_ADMIN && !sc->region[0]))
+		return 1;
+	if (sc->role != ROLE_ADMIN && sc->role != ROLE_COUNTY)
+		return 0;
+	char lo[8], hi[8];
+	region_range(sc->region, lo, hi);
+	return strcmp(region, lo) >= 0 && strcmp(region, hi) < 0;
+}
+
+jn_err store_person_insert(stx *t, const scope *sc, person *p)
+{
+	if (!in_scope_region(sc, p->region))
+		return JN_EFORBIDDEN;
+	char now[32];
+	store_now(now);
+	char g[2] = {p->gender, '\0'};
+	db_param prm[] = {P_TEXT(p->id_number), P_TEXT(p->name), P_TEXT(g), P_TEXT(p->birth_date),
+			  P_TEXT(p->region), P_TEXT(p->phone), P_TEXT(p->occupation), P_INT(p->level),
+			  P_TEXT(p->employer), P_TEXT(p->education), P_TEXT(now)};
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	db_rc rc = d->query(t->c,
+			    "INSERT INTO persons (id_number, name, gender, birth_date, region, phone, occupation,"
+			    " level, employer, education, created_at, updated_at, version)"
+			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1) RETURNING id",
+			    prm, 11, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	int st = d->rows_next(r);
+	if (st == 1)
+		p->id = d->rows_int(r, 0);
+	d->rows_free(r);
+	if (st != 1)
+		return JN_EDB;
+	snprintf(p->created_at, sizeof p->created_at, "%s", now);
+	snprintf(p->updated_at, sizeof p->updated_at, "%s", now);
+	p->version = 1;
+	return JN_OK;
+}
+
+jn_err store_person_update(stx *t, const scope *sc, person *p, int expect_version)
+{
+	/* The row must be in scope now, and stay in scope after the change. */
+	person cur;
+	jn_err e = store_person_get(t, sc, p->id, &cur);
+	if (e)
+		return e;
+	if (expect_version > 0 && cur.version != expect_version)
+		return JN_ECONFLICT;
+	if (!in_scope_region(sc, p->region) && strcmp(p->region, cur.region) != 0)
+		return JN_EFORBIDDEN;
+	char now[32];
+	store_now(now);
+	char g[2] = {p->gender, '\0'};
+	db_param prm[] = {P_TEXT(p->name), P_TEXT(g), P_TEXT(p->birth_date), P_TEXT(p->region),
+			  P_TEXT(p->phone), P_TEXT(p->occupation), P_INT(p->level), P_TEXT(p->employer),
+			  P_TEXT(p->education), P_TEXT(now), P_INT(p->id), P_INT(cur.version)};
+	int64_t changes = 0;
+	db_rc rc = DRV(t)->exec(t->c,
+				"UPDATE persons SET name = $1, gender = $2, birth_date = $3, region = $4,"
+				" phone = $5, occupation = $6, level = $7, employer = $8, education = $9,"
+				" updated_at = $10, version = version + 1 WHERE id = $11 AND version = $12",
+				prm, 12, &changes);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	if (changes != 1)
+		return JN_ECONFLICT;
+	snprintf(p->updated_at, sizeof p->updated_at, "%s", now);
+	snprintf(p->created_at, sizeof p->created_at, "%s", cur.created_at);
+	snprintf(p->id_number, sizeof p->id_number, "%s", cur.id_number);
+	p->version = cur.version + 1;
+	return JN_OK;
+}
+
+int64_t store_person_count(stx *t)
+{
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	if (d->query(t->c, "SELECT COUNT(*) FROM persons", NULL, 0, &r) != DB_OK)
+		return -1;
+	int64_t n = d->rows_next(r) == 1 ? d->rows_int(r, 0) : -1;
+	d->rows_free(r);
+	return n;
+}

@@ -1,0 +1,140 @@
+/* sqlb.c — building WHERE clauses with numbered parameters, and the scope
+ * clauses every registry query carries. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+void sqlb_init(sqlb *b, const char *head)
+{
+	memset(b, 0, sizeof *b);
+	sqlb_raw(b, head);
+}
+
+void sqlb_raw(sqlb *b, const char *text)
+{
+	size_t n = strlen(text);
+	if (b->len + n >= sizeof b->sql) {
+		b->overflow = 1;
+		return;
+	}
+	memcpy(b->sql + b->len, text, n + 1);
+	b->len += n;
+}
+
+static void add_param(sqlb *b, db_param p)
+{
+	if (b->n >= SQLB_MAX_PARAMS) {
+		b->overflow = 1;
+		return;
+	}
+	if (p.type == DB_TEXT) {
+		size_t n = strlen(p.s);
+		if (n >= sizeof b->text[0]) {
+			b->overflow = 1;
+			n = sizeof b->text[0] - 1;
+		}
+		memcpy(b->text[b->n], p.s, n);
+		b->text[b->n][n] = '\0';
+		p.s = b->text[b->n];
+	}
+	b->p[b->n++] = p;
+	char num[16];
+	num[0] = '$';
+	int k = b->n, i = 15;
+	char tmp[16];
+	tmp[i] = '\0';
+	do {
+		tmp[--i] = (char)('0' + k % 10);
+		k /= 10;
+	} while (k);
+	size_t len = strlen(tmp + i);
+	memcpy(num + 1, tmp + i, len + 1);
+	sqlb_raw(b, num);
+}
+
+static void vfmt(sqlb *b, const char *text, int nparams, va_list ap)
+{
+	char piece[2];
+	piece[1] = '\0';
+	for (const char *c = text; *c; c++) {
+		if (*c == '?' && nparams > 0) {
+			add_param(b, va_arg(ap, db_param));
+			nparams--;
+		} else {
+			piece[0] = *c;
+			sqlb_raw(b, piece);
+		}
+	}
+}
+
+void sqlb_fmt(sqlb *b, const char *text, int nparams, ...)
+{
+	va_list ap;
+	va_start(ap, nparams);
+	vfmt(b, text, nparams, ap);
+	va_end(ap);
+}
+
+void sqlb_and(sqlb *b, const char *cond, int nparams, ...)
+{
+	sqlb_raw(b, b->nwhere++ ? " AND " : " WHERE ");
+	va_list ap;
+	va_start(ap, nparams);
+	vfmt(b, cond, nparams, ap);
+	va_end(ap);
+}
+
+static void region_limit(sqlb *b, const char *region)
+{
+	char lo[8], hi[8];
+	region_range(region, lo, hi);
+	sqlb_and(b, "region >= ? AND region < ?", 2, P_TEXT(lo), P_TEXT(hi));
+}
+
+void scope_persons(sqlb *b, const scope *sc)
+{
+	if (sc->system)
+		return;
+	switch (sc->role) {
+	case ROLE_ADMIN:
+	case ROLE_COUNTY:
+		if (sc->region[0])
+			region_limit(b, sc->region);
+		else if (sc->role == ROLE_COUNTY)
+			sqlb_and(b, "1 = 0", 0);
+		return;
+	case ROLE_WORKER:
+		sqlb_and(b, "id = ?", 1, P_INT(sc->person_id));
+		return;
+	default:
+		/* Evaluators, trainers and employers reach people only through
+		 * what later parts give them (their classes, evaluations, the
+		 * opt-in talent pool), never the registry itself. */
+		sqlb_and(b, "1 = 0", 0);
+		return;
+	}
+}
+
+void scope_orgs(sqlb *b, const scope *sc)
+{
+	if (sc->system)
+		return;
+	switch (sc->role) {
+	case ROLE_ADMIN:
+	case ROLE_COUNTY:
+		if (sc->region[0])
+			region_limit(b, sc->region);
+		else if (sc->role == ROLE_COUNTY)
+			sqlb_and(b, "1 = 0", 0);
+		return;
+	case ROLE_EVALUATOR:
+	case ROLE_TRAINER:
+	case ROLE_EMPLOYER:
+		sqlb_and(b, "id = ?", 1, P_INT(sc->org_id));
+		return;
+	default:
+		sqlb_and(b, "1 = 0", 0);
+		return;
+	}
+}

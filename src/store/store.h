@@ -1,0 +1,156 @@
+/* store.h — the one storage interface of the platform.
+ *
+ * Everything above this line (app/, http/, cli/) talks to data only through
+ * these functions and never sees SQL or the engine.  Two engines sit below
+ * (db_sqlite.c, db_pg.c behind db.h); the SQL in src/store/*.c is written
+ * once for both.
+ *
+ * Scope: every call that reads or changes registry data takes the caller's
+ * scope and adds it to the WHERE clause, so an object outside it is simply
+ * not found (JN_ENOTFOUND) — its existence does not leak.
+ *
+ * Transactions: work happens inside a stx (a pooled connection with an open
+ * transaction).  Writes and their audit entries commit together. */
+#ifndef JN_STORE_H
+#define JN_STORE_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/model.h"
+
+typedef struct store store;
+typedef struct stx stx;
+
+/* url: "sqlite:PATH" or "postgresql://..." (also "postgres://").
+ * pool: connections kept (one per concurrently served request). */
+jn_err store_open(const char *url, int pool, store **out, char *err, size_t errcap);
+void store_close(store *s);
+const char *store_engine(const store *s); /* "sqlite" / "postgresql" */
+
+/* Checks out a connection and begins a transaction.  write = 1 for anything
+ * that may write (including audited reads).  Blocks while the pool is empty. */
+jn_err stx_begin(store *s, int write, stx **out);
+jn_err stx_commit(stx *t);   /* commits and returns the connection (also on failure) */
+void stx_rollback(stx *t);   /* rolls back and returns the connection; NULL is fine */
+const char *stx_errmsg(stx *t);
+
+/* ---- schema and reference data (store/migrate.c, store/catalog.c) ---- */
+/* Applies the migrations not yet applied; *applied = how many. */
+jn_err store_migrate(store *s, int *applied, int *version);
+/* Replaces the regions table with the compiled-in REGIONS and the levels with
+ * LEVELS; occupations with the rows given (idempotent). */
+typedef struct occupation_row {
+	const char *code, *name, *kind, *parent, *mark;
+} occupation_row;
+jn_err store_load_regions_levels(stx *t);
+jn_err store_put_occupation(stx *t, const occupation_row *o);
+
+typedef struct occupation {
+	char code[16];
+	char name[160];
+	char kind[16];
+	char parent[16];
+	char mark[8];
+} occupation;
+typedef int (*occupation_fn)(void *ctx, const occupation *o);
+/* q matches a code prefix or a name substring; kinds: "" all. limit <= 500. */
+jn_err store_occupations(stx *t, const char *q, int limit, occupation_fn fn, void *ctx);
+jn_err store_occupation_get(stx *t, const char *code, occupation *out);
+/* Exact name lookup among occupations (kind occupation, then minor). */
+jn_err store_occupation_by_name(stx *t, const char *name, occupation *out);
+
+/* ---- persons (store/person.c) ---- */
+typedef struct person_filter {
+	char region[7];       /* "" any; else the code and everything under it */
+	char occupation[16];  /* "" any; a code prefix ("6-18" matches the group) */
+	int level_min;        /* 0 any */
+	char q[96];           /* name substring or ID-number prefix */
+	int page, per_page;   /* 1-based; per_page <= 200 */
+} person_filter;
+
+typedef int (*person_fn)(void *ctx, const person *p);
+/* Lists matching persons in id order; *total is the number of matches,
+ * counted up to cap+1 so a huge region never costs a full count
+ * (*total_capped = 1 when there were more than cap). */
+jn_err store_person_list(stx *t, const scope *sc, const person_filter *f, person_fn fn, void *ctx,
+			 int64_t *total, int *capped);
+/* Streams every person in scope under region (""=all) in id order. */
+jn_err store_person_export(stx *t, const scope *sc, const char *region, person_fn fn, void *ctx);
+jn_err store_person_get(stx *t, const scope *sc, int64_t id, person *out);
+jn_err store_person_by_id_number(stx *t, const scope *sc, const char *id_number, person *out);
+/* Inserts p (id, created_at, updated_at, version set on return).
+ * JN_ECONFLICT when the ID number exists. */
+jn_err store_person_insert(stx *t, const scope *sc, person *p);
+/* Writes every field of p over the row p->id (version bumped on return).
+ * When expect_version > 0 and the row has another version: JN_ECONFLICT. */
+jn_err store_person_update(stx *t, const scope *sc, person *p, int expect_version);
+int64_t store_person_count(stx *t);
+
+/* ---- organisations (store/org.c) ---- */
+typedef struct org_filter {
+	org_kind kind;       /* 0 any */
+	char region[7];
+	int page, per_page;
+} org_filter;
+typedef int (*org_fn)(void *ctx, const org *o);
+jn_err store_org_insert(stx *t, const scope *sc, org *o);
+jn_err store_org_get(stx *t, const scope *sc, int64_t id, org *out);
+jn_err store_org_list(stx *t, const scope *sc, const org_filter *f, org_fn fn, void *ctx, int64_t *total);
+
+/* ---- accounts and sessions (store/account.c) ---- */
+typedef struct account {
+	int64_t id;
+	char username[64];
+	char pw_hash[160];
+	role role;
+	char region[7];
+	int64_t org_id;
+	int64_t person_id;
+	int failed;             /* consecutive failed sign-ins */
+	char locked_until[26];  /* ISO time, "" none */
+} account;
+jn_err store_account_insert(stx *t, account *a);
+jn_err store_account_by_username(stx *t, const char *username, account *out);
+jn_err store_account_get(stx *t, int64_t id, account *out);
+jn_err store_account_set_failed(stx *t, int64_t id, int failed, const char *locked_until);
+jn_err store_session_insert(stx *t, const char *token_hash, int64_t account_id, const char *now,
+			    const char *expires_at);
+/* The account of a live session (not revoked, expires_at > now). */
+jn_err store_session_account(stx *t, const char *token_hash, const char *now, account *out);
+jn_err store_session_revoke(stx *t, const char *token_hash);
+
+/* ---- audit (store/audit.c) ---- */
+/* Appends one chained entry.  before/after are JSON text or NULL. */
+jn_err store_audit(stx *t, const scope *sc, const char *action, const char *subject, const char *before,
+		   const char *after);
+typedef struct audit_entry {
+	int64_t seq;
+	char at[32];
+	char actor[96];
+	char action[48];
+	char subject[64];
+	const char *before; /* valid during the callback */
+	const char *after;
+	char prev_hash[65];
+	char hash[65];
+} audit_entry;
+typedef int (*audit_fn)(void *ctx, const audit_entry *e);
+typedef struct audit_filter {
+	char actor[96];
+	char subject[64];
+	char from[32], to[32]; /* ISO dates or times; "" open */
+	char action_prefix[48];
+	int page, per_page;
+} audit_filter;
+jn_err store_audit_list(stx *t, const audit_filter *f, audit_fn fn, void *ctx);
+/* Walks the whole chain: *checked entries; on a break *bad_seq is the first
+ * broken entry and why[] says what is wrong (Chinese). */
+jn_err store_audit_verify(stx *t, int64_t *checked, int64_t *bad_seq, char *why, size_t whycap);
+
+/* Current time as ISO 8601 UTC with milliseconds ("2026-11-21T10:00:00.123Z"),
+ * and today as YYYYMMDD (local date in China, UTC+8). */
+void store_now(char out[32]);
+int store_today(void);
+
+#endif

@@ -1,0 +1,66 @@
+/* store_internal.h — what the store's own files share: the pool, the
+ * transaction handle and small SQL helpers.  Not for use outside src/store/. */
+#ifndef JN_STORE_INTERNAL_H
+#define JN_STORE_INTERNAL_H
+
+#include <pthread.h>
+
+#include "store/db.h"
+#include "store/store.h"
+
+struct stx {
+	store *s;
+	db_conn *c;
+	int slot;
+	int write;
+};
+
+struct store {
+	const db_driver *drv;
+	char *url;
+	int n;
+	db_conn **conns;
+	int *busy;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+#define DRV(t) ((t)->c->drv)
+
+/* Maps a driver result to the platform's error. */
+jn_err store_db_err(db_rc rc);
+
+/* Copies the text of column col into dst (cap bytes, always terminated). */
+void rows_copy(const db_driver *d, db_rows *r, int col, char *dst, size_t cap);
+
+/* Fills lo/hi so that "col >= lo AND col < hi" selects every code under the
+ * region code given (see region_prefix). */
+void region_range(const char *code6, char lo[8], char hi[8]);
+
+#endif
+
+/* A WHERE-clause builder: conditions with "?" for each parameter become
+ * "$k" in order; text parameters are copied in, so callers' buffers need
+ * not outlive the query. */
+#define SQLB_MAX_PARAMS 16
+typedef struct sqlb {
+	char sql[2048];
+	size_t len;
+	int overflow;
+	int n;
+	db_param p[SQLB_MAX_PARAMS];
+	char text[SQLB_MAX_PARAMS][128];
+	int nwhere;
+} sqlb;
+
+void sqlb_init(sqlb *b, const char *head);
+void sqlb_raw(sqlb *b, const char *text);
+/* Appends " WHERE cond" or " AND cond"; params given as db_param values. */
+void sqlb_and(sqlb *b, const char *cond, int nparams, ...);
+/* Appends text with "?" markers replaced by new parameters. */
+void sqlb_fmt(sqlb *b, const char *text, int nparams, ...);
+
+/* The scope's limit on rows of a table whose region column is `region_col`
+ * and whose own-record column (for workers / organisations) is `self_col`. */
+void scope_persons(sqlb *b, const scope *sc);
+void scope_orgs(sqlb *b, const scope *sc);
