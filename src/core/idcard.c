@@ -136,7 +136,12 @@ id_status id_parse(const char *s, size_t len, int today, id_info *info)
 		return ID_DATE;
 	if (y < 1900)
 		return ID_TOO_OLD;
-	snprintf(info->birth_date, sizeof info->birth_date, "%04d-%02d-%02d", y, m, d);
+	memcpy(info->birth_date, num18 + 6, 4);
+	info->birth_date[4] = '-';
+	memcpy(info->birth_date + 5, num18 + 10, 2);
+	info->birth_date[7] = '-';
+	memcpy(info->birth_date + 8, num18 + 12, 2);
+	info->birth_date[10] = '\0';
 	if (today > 0 && y * 10000 + m * 100 + d > today)
 		return ID_FUTURE;
 

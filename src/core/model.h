@@ -60,8 +60,8 @@ typedef struct person {
 	int level;             /* 1..8 rank on the ladder; 0 none */
 	char employer[256];    /* 工作单位, free text */
 	char education[32];
-	char created_at[26];
-	char updated_at[26];
+	char created_at[32];
+	char updated_at[32];
 	int version;
 } person;
 
@@ -72,7 +72,7 @@ typedef struct org {
 	org_kind kind;
 	char region[7];
 	char phone[24];
-	char created_at[26];
+	char created_at[32];
 } org;
 
 typedef struct level_info {

@@ -30,8 +30,11 @@ typedef struct db_param {
 	const char *s; /* for DB_TEXT; NULL is bound as NULL */
 } db_param;
 
-#define P_INT(v) ((db_param){.type = DB_INT, .i = (int64_t)(v)})
-#define P_TEXT(v) ((db_param){.type = (v) ? DB_TEXT : DB_NULL, .s = (v)})
+static inline db_param db_int(int64_t v) { return (db_param){.type = DB_INT, .i = v}; }
+/* NULL is bound as SQL NULL. */
+static inline db_param db_text(const char *s) { return (db_param){.type = s ? DB_TEXT : DB_NULL, .s = s}; }
+#define P_INT(v) db_int((int64_t)(v))
+#define P_TEXT(v) db_text(v)
 #define P_NULL ((db_param){.type = DB_NULL})
 
 typedef struct db_conn db_conn;

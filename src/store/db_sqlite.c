@@ -442,11 +442,14 @@ static db_rc sq_exec(db_conn *conn, const char *sql, const db_param *p, int n, i
 		return r;
 	r = stmt_bind(c, s, p, n);
 	if (r == DB_OK) {
+		/* sqlite3_changes64() keeps the count of the last INSERT, UPDATE
+		 * or DELETE, so anything else would report a stale number. */
+		sqlite3_int64 total = sqlite3_total_changes64(c->db);
 		int rc;
 		while ((rc = sqlite3_step(s->st)) == SQLITE_ROW)
 			;
 		if (rc == SQLITE_DONE) {
-			if (changes)
+			if (changes && sqlite3_total_changes64(c->db) != total)
 				*changes = (int64_t)sqlite3_changes64(c->db);
 		} else {
 			r = fail(c, rc);

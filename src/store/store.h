@@ -2,7 +2,7 @@
  *
  * Everything above this line (app/, http/, cli/) talks to data only through
  * these functions and never sees SQL or the engine.  Two engines sit below
- * (db_sqlite.c, db_pg.c behind db.h); the SQL in src/store/*.c is written
+ * (db_sqlite.c, db_pg.c behind db.h); the SQL in the store files is written
  * once for both.
  *
  * Scope: every call that reads or changes registry data takes the caller's
@@ -108,7 +108,7 @@ typedef struct account {
 	int64_t org_id;
 	int64_t person_id;
 	int failed;             /* consecutive failed sign-ins */
-	char locked_until[26];  /* ISO time, "" none */
+	char locked_until[32];  /* ISO time, "" none */
 } account;
 jn_err store_account_insert(stx *t, account *a);
 jn_err store_account_by_username(stx *t, const char *username, account *out);

@@ -1,0 +1,105 @@
+/* app.h — the application services: what a request or a command does, in
+ * terms of the domain core and the store.  HTTP handlers and CLI commands
+ * are thin wrappers around these.  JSON (jansson) is the shape records take
+ * on their way out and into the audit log. */
+#ifndef JN_APP_H
+#define JN_APP_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "core/err.h"
+#include "core/model.h"
+#include "store/store.h"
+
+/* ---- persons (app/person.c) ---- */
+
+/* What a person record may be created or changed from: text as the user gave
+ * it (JSON values or spreadsheet cells).  NULL = not given. */
+typedef struct person_input {
+	const char *id_number, *name, *gender, *birth_date, *phone, *region, *occupation, *level, *employer,
+		*education;
+} person_input;
+
+/* Validates in and fills out (all derived fields too).  For an update, base
+ * is the current record and only given fields change; id_number cannot
+ * change.  Field errors go to fe with API field names.  Catalogue lookups
+ * (occupation names) go through t.  Returns JN_EINVAL when fe has errors. */
+typedef struct occ_cache occ_cache; /* remembers catalogue lookups (imports) */
+occ_cache *occ_cache_create(void);
+void occ_cache_destroy(occ_cache *c);
+jn_err person_from_input(stx *t, occ_cache *cache, const person_input *in, const person *base, int today,
+			 person *out, jn_fields *fe);
+/* Resolves a region given as a code or a name ("红塔区", "玉溪市红塔区") to a
+ * current code; NULL when unknown or ambiguous. */
+const char *region_resolve(const char *text);
+
+/* JSON of a person: full (every field) or masked (list views). */
+json_t *person_json(const person *p, int masked);
+
+jn_err person_create(store *s, const scope *sc, const person_input *in, person *out, jn_fields *fe);
+jn_err person_update(store *s, const scope *sc, int64_t id, const person_input *in, int expect_version,
+		     person *out, jn_fields *fe);
+/* Reads the full record and audits the read ("read.person"). */
+jn_err person_read_full(store *s, const scope *sc, int64_t id, person *out);
+/* Entries of the audit log about this person (writes), newest first. */
+jn_err person_history(store *s, const scope *sc, int64_t id, json_t **out);
+
+/* ---- organisations (app/org.c) ---- */
+typedef struct org_input {
+	const char *uscc, *name, *kind, *region, *phone;
+} org_input;
+jn_err org_create(store *s, const scope *sc, const org_input *in, org *out, jn_fields *fe);
+json_t *org_json(const org *o);
+
+/* ---- accounts and sign-in (app/auth.c) ---- */
+#define SESSION_HOURS 12
+/* Hashes with Argon2id (libsodium crypto_pwhash_str). */
+jn_err password_hash(const char *password, char out[160]);
+typedef struct user_input {
+	const char *username, *role, *region, *password, *person_id_number;
+	int64_t org_id;
+} user_input;
+jn_err user_add(store *s, const user_input *in, account *out, jn_fields *fe);
+/* Checks the password, slowing down repeated failures; on success writes
+ * a fresh random token (hex, 64 chars) and its expiry. */
+jn_err session_login(store *s, const char *username, const char *password, char token[65],
+		     char expires_at[32], account *acct, int *retry_after);
+/* Resolves a bearer token into the caller's scope. */
+jn_err session_scope(store *s, const char *token, scope *out);
+jn_err session_logout(store *s, const char *token);
+void scope_from_account(const account *a, scope *out);
+scope scope_system(void);
+
+/* ---- imports (app/import.c) ---- */
+typedef struct import_opts {
+	int dry_run;
+	int partial;
+	FILE *rejects;           /* with partial: the rejected rows, as CSV with a reason column */
+	void (*progress)(void *ctx, long rows_done, long rows_total);
+	void *progress_ctx;
+} import_opts;
+
+/* The report of one import, as both the CLI and the API give it. */
+typedef struct import_report {
+	long rows;        /* data rows read          */
+	long created, updated, unchanged, rejected;
+	int committed;    /* 1 when the good rows were written */
+	char encoding[16];
+	json_t *errors;   /* [{row, column, field, code, message}], owned */
+} import_report;
+
+/* data: the whole file (CSV in UTF-8/GB18030, or XLSX). */
+jn_err import_persons(store *s, const scope *sc, const char *data, size_t len, const import_opts *o,
+		      import_report *rep);
+json_t *import_report_json(const import_report *rep);
+void import_report_free(import_report *rep);
+
+/* ---- reference data and demo (app/refdata.c, app/demo.c) ---- */
+/* Loads regions, levels and the occupation catalogue from datadir. */
+jn_err refdata_load(store *s, const char *datadir, char *err, size_t errcap);
+/* Creates the demo: organisations, a few hundred workers, one account per
+ * role (passwords printed to out once). Skips when already present. */
+jn_err demo_load(store *s, FILE *out);
+
+#endif

@@ -1,0 +1,458 @@
+/* import.c — importing persons from a spreadsheet (CSV or XLSX).
+ *
+ * One transaction for the whole file: by default one bad row rejects the
+ * file and nothing is written; with partial the good rows are written and
+ * the bad ones go to a rejects file with a reason column.  The ID number is
+ * the key: a known person is updated (and the change audited), an unchanged
+ * row changes nothing, so importing the same file twice is harmless. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "core/idcard.h"
+#include "io/table.h"
+
+enum { F_ID, F_NAME, F_GENDER, F_BIRTH, F_PHONE, F_REGION, F_OCC, F_LEVEL, F_EMPLOYER, F_EDU, F_COUNT };
+
+static const struct {
+	const char *field;
+	const char *label;     /* the Chinese header we write and show */
+	const char *aliases[6];
+} COLUMNS[F_COUNT] = {
+	[F_ID] = {"id_number", "身份证号", {"身份证号码", "公民身份号码", "证件号码", "身份证"}},
+	[F_NAME] = {"name", "姓名", {"名字"}},
+	[F_GENDER] = {"gender", "性别", {0}},
+	[F_BIRTH] = {"birth_date", "出生日期", {0}},
+	[F_PHONE] = {"phone", "手机号", {"手机号码", "联系电话", "电话", "手机"}},
+	[F_REGION] = {"region", "所属地区", {"地区", "区划代码", "所属区县", "地区代码"}},
+	[F_OCC] = {"occupation", "职业", {"职业（工种）", "职业(工种)", "职业编码", "工种"}},
+	[F_LEVEL] = {"level", "技能等级", {"等级", "职业技能等级"}},
+	[F_EMPLOYER] = {"employer", "工作单位", {"单位", "单位名称"}},
+	[F_EDU] = {"education", "文化程度", {"学历"}},
+};
+
+/* The ID numbers seen in this file and the row of each (open addressing). */
+typedef struct seen_entry {
+	char id[19];
+	long row;
+} seen_entry;
+
+typedef struct idset {
+	seen_entry *e;
+	size_t cap, n;
+} idset;
+
+static size_t id_hash(const char *id, size_t cap)
+{
+	unsigned long long h = 1469598103934665603ull;
+	for (int i = 0; i < 18; i++)
+		h = (h ^ (unsigned char)id[i]) * 1099511628211ull;
+	return (size_t)h & (cap - 1);
+}
+
+/* 0 added, 1 already there (*first_row set), -1 out of memory. */
+static int idset_add(idset *s, const char *id, long row, long *first_row)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 4096;
+		seen_entry *ne = calloc(ncap, sizeof *ne);
+		if (!ne)
+			return -1;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->e[i].id[0])
+				continue;
+			size_t h = id_hash(s->e[i].id, ncap);
+			while (ne[h].id[0])
+				h = (h + 1) & (ncap - 1);
+			ne[h] = s->e[i];
+		}
+		free(s->e);
+		s->e = ne;
+		s->cap = ncap;
+	}
+	size_t h = id_hash(id, s->cap);
+	while (s->e[h].id[0]) {
+		if (memcmp(s->e[h].id, id, 18) == 0) {
+			*first_row = s->e[h].row;
+			return 1;
+		}
+		h = (h + 1) & (s->cap - 1);
+	}
+	memcpy(s->e[h].id, id, 19);
+	s->e[h].row = row;
+	s->n++;
+	return 0;
+}
+
+#define MAX_LISTED_ERRORS 1000
+
+typedef struct import_ctx {
+	store *s;
+	stx *t;
+	const scope *sc;
+	const import_opts *o;
+	import_report *rep;
+	occ_cache *cache;
+	idset seen;
+	int col[F_COUNT];        /* column index of each field, -1 absent */
+	char **headers;          /* the file's own header texts */
+	int nheaders;
+	table_writer *rejects;
+	long total_estimate;
+	long next_progress;
+	int today;
+	jn_err fatal;
+} import_ctx;
+
+static int match_header(const char *h)
+{
+	/* Trim spaces (ASCII and U+3000) and a trailing "*" marking required. */
+	char buf[128];
+	size_t n = strlen(h);
+	while (n && (h[n - 1] == ' ' || h[n - 1] == '*'))
+		n--;
+	while (n >= 3 && memcmp(h + n - 3, "\xe3\x80\x80", 3) == 0)
+		n -= 3;
+	while (*h == ' ' && n)
+		h++, n--;
+	while (n >= 3 && memcmp(h, "\xe3\x80\x80", 3) == 0)
+		h += 3, n -= 3;
+	if (n >= sizeof buf)
+		return -1;
+	memcpy(buf, h, n);
+	buf[n] = '\0';
+	for (int f = 0; f < F_COUNT; f++) {
+		if (strcmp(buf, COLUMNS[f].field) == 0 || strcmp(buf, COLUMNS[f].label) == 0)
+			return f;
+		for (int a = 0; a < 6 && COLUMNS[f].aliases[a]; a++)
+			if (strcmp(buf, COLUMNS[f].aliases[a]) == 0)
+				return f;
+	}
+	return -1;
+}
+
+static void add_error(import_ctx *c, long row, const char *column, const char *field, const char *code,
+		      const char *message)
+{
+	if (json_array_size(c->rep->errors) >= MAX_LISTED_ERRORS)
+		return;
+	json_t *e = json_object();
+	json_object_set_new(e, "row", json_integer(row));
+	json_object_set_new(e, "column", json_string(column));
+	json_object_set_new(e, "field", json_string(field));
+	json_object_set_new(e, "code", json_string(code));
+	json_object_set_new(e, "message", json_string(message));
+	json_array_append_new(c->rep->errors, e);
+}
+
+static const char *column_label(import_ctx *c, const char *field)
+{
+	for (int f = 0; f < F_COUNT; f++)
+		if (strcmp(COLUMNS[f].field, field) == 0)
+			return c->col[f] >= 0 ? c->headers[c->col[f]] : COLUMNS[f].label;
+	return field;
+}
+
+static int header_row(import_ctx *c, int nf, const char *const *fields)
+{
+	for (int f = 0; f < F_COUNT; f++)
+		c->col[f] = -1;
+	c->headers = calloc((size_t)nf, sizeof *c->headers);
+	if (!c->headers)
+		return -1;
+	c->nheaders = nf;
+	for (int i = 0; i < nf; i++) {
+		c->headers[i] = strdup(fields[i]);
+		if (!c->headers[i])
+			return -1;
+		int f = match_header(fields[i]);
+		if (f >= 0 && c->col[f] < 0)
+			c->col[f] = i;
+	}
+	int missing = 0;
+	const int required[] = {F_ID, F_NAME, F_REGION};
+	for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
+		int f = required[k];
+		if (c->col[f] < 0) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "缺少必需的列“%s”（也可写作 %s）", COLUMNS[f].label, COLUMNS[f].field);
+			add_error(c, 1, COLUMNS[f].label, COLUMNS[f].field, "missing_column", msg);
+			missing++;
+		}
+	}
+	if (missing) {
+		c->rep->rejected = 0;
+		c->fatal = JN_EINVAL;
+		return 1;
+	}
+	if (c->o->partial && c->o->rejects) {
+		c->rejects = table_writer_open(TABLE_CSV, NULL, c->o->rejects, NULL);
+		if (c->rejects) {
+			const char **h = calloc((size_t)nf + 2, sizeof *h);
+			if (!h)
+				return -1;
+			h[0] = "原行号";
+			for (int i = 0; i < nf; i++)
+				h[i + 1] = fields[i];
+			h[nf + 1] = "错误原因";
+			table_writer_row(c->rejects, nf + 2, h);
+			free(h);
+		}
+	}
+	return 0;
+}
+
+static void write_reject(import_ctx *c, long row, int nf, const char *const *fields, const char *reason)
+{
+	if (!c->rejects)
+		return;
+	int n = c->nheaders > nf ? c->nheaders : nf;
+	const char **r = calloc((size_t)n + 2, sizeof *r);
+	if (!r)
+		return;
+	char num[24];
+	snprintf(num, sizeof num, "%ld", row);
+	r[0] = num;
+	for (int i = 0; i < n; i++)
+		r[i + 1] = i < nf ? fields[i] : "";
+	r[n + 1] = reason;
+	table_writer_row(c->rejects, n + 2, r);
+	free(r);
+}
+
+static int same_person(const person *a, const person *b)
+{
+	return strcmp(a->name, b->name) == 0 && strcmp(a->region, b->region) == 0 && strcmp(a->phone, b->phone) == 0 &&
+	       strcmp(a->occupation, b->occupation) == 0 && a->level == b->level &&
+	       strcmp(a->employer, b->employer) == 0 && strcmp(a->education, b->education) == 0;
+}
+
+static char *audit_text(const person *p)
+{
+	json_t *j = person_json(p, 0);
+	json_object_del(j, "masked");
+	json_object_del(j, "created_at");
+	json_object_del(j, "updated_at");
+	json_object_del(j, "region_name");
+	json_object_del(j, "level_name");
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
+/* Handles one data row: 0 go on, non-zero stop (fatal set). */
+static int data_row(import_ctx *c, long row, int nf, const char *const *fields)
+{
+	import_report *rep = c->rep;
+	rep->rows++;
+	const char *v[F_COUNT];
+	int blank = 1;
+	for (int f = 0; f < F_COUNT; f++) {
+		int i = c->col[f];
+		v[f] = (i >= 0 && i < nf && fields[i][0]) ? fields[i] : NULL;
+		if (v[f])
+			blank = 0;
+	}
+	if (blank) {
+		rep->rows--;
+		return 0;
+	}
+	jn_fields fe = {0};
+	person_input in = {.id_number = v[F_ID] ? v[F_ID] : "", .name = v[F_NAME] ? v[F_NAME] : "",
+			   .gender = v[F_GENDER], .birth_date = v[F_BIRTH], .phone = v[F_PHONE],
+			   .region = v[F_REGION] ? v[F_REGION] : "", .occupation = v[F_OCC], .level = v[F_LEVEL],
+			   .employer = v[F_EMPLOYER], .education = v[F_EDU]};
+	person existing, p;
+	int have = 0;
+	id_info info;
+	scope sys = scope_system();
+	if (v[F_ID] && id_parse(v[F_ID], strlen(v[F_ID]), c->today, &info) == ID_OK) {
+		long first = 0;
+		int r = idset_add(&c->seen, info.number, row, &first);
+		if (r < 0) {
+			c->fatal = JN_ENOMEM;
+			return 1;
+		}
+		if (r == 1)
+			jn_fields_add(&fe, "id_number", "duplicate_in_file", "身份证号与第%ld行重复", first);
+		jn_err e = store_person_by_id_number(c->t, &sys, info.number, &existing);
+		if (e && e != JN_ENOTFOUND) {
+			c->fatal = e;
+			return 1;
+		}
+		have = e == JN_OK;
+		if (have) {
+			person mine;
+			if (store_person_get(c->t, c->sc, existing.id, &mine) != JN_OK)
+				jn_fields_add(&fe, "id_number", "out_of_scope",
+					      "此人已在其他地区登记，不在您的管辖范围内，请联系所属地区经办机构");
+		}
+	}
+	if (!fe.count) {
+		jn_err e = person_from_input(c->t, c->cache, &in, have ? &existing : NULL, c->today, &p, &fe);
+		if (e && e != JN_EINVAL) {
+			c->fatal = e;
+			return 1;
+		}
+	}
+	if (!fe.count) {
+		jn_err e;
+		char subj[64];
+		if (have && same_person(&existing, &p)) {
+			rep->unchanged++;
+			e = JN_OK;
+		} else if (have) {
+			e = store_person_update(c->t, c->sc, &p, 0);
+			if (!e) {
+				char *b = audit_text(&existing), *a = audit_text(&p);
+				snprintf(subj, sizeof subj, "person:%lld", (long long)p.id);
+				e = store_audit(c->t, c->sc, "person.update", subj, b, a);
+				free(b);
+				free(a);
+				rep->updated++;
+			}
+		} else {
+			e = store_person_insert(c->t, c->sc, &p);
+			if (!e) {
+				char *a = audit_text(&p);
+				snprintf(subj, sizeof subj, "person:%lld", (long long)p.id);
+				e = store_audit(c->t, c->sc, "person.create", subj, NULL, a);
+				free(a);
+				rep->created++;
+			}
+		}
+		if (e == JN_EFORBIDDEN) {
+			jn_fields_add(&fe, "region", "out_of_scope", "所属地区不在您的管辖范围内");
+		} else if (e) {
+			c->fatal = e;
+			return 1;
+		}
+	}
+	if (fe.count) {
+		rep->rejected++;
+		char reason[1024];
+		size_t o = 0;
+		reason[0] = '\0';
+		for (int k = 0; k < fe.count && k < JN_FIELDS_MAX; k++) {
+			const jn_field_error *x = &fe.e[k];
+			const char *label = column_label(c, x->field);
+			add_error(c, row, label, x->field, x->code, x->message);
+			int w = snprintf(reason + o, sizeof reason - o, "%s%s：%s", k ? "；" : "", label, x->message);
+			if (w > 0 && (size_t)w < sizeof reason - o)
+				o += (size_t)w;
+		}
+		write_reject(c, row, nf, fields, reason);
+	}
+	if (c->o->progress && rep->rows >= c->next_progress) {
+		c->o->progress(c->o->progress_ctx, rep->rows, c->total_estimate);
+		c->next_progress = rep->rows + (c->total_estimate > 0 ? c->total_estimate / 20 + 1 : 10000);
+	}
+	return 0;
+}
+
+static int on_row(void *ctx, long rowno, int nf, const char *const *fields)
+{
+	import_ctx *c = ctx;
+	if (!c->headers)
+		return header_row(c, nf, fields) ? 1 : 0;
+	return data_row(c, rowno, nf, fields);
+}
+
+jn_err import_persons(store *s, const scope *sc, const char *data, size_t len, const import_opts *o,
+		      import_report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	rep->errors = json_array();
+	import_ctx c = {.s = s, .sc = sc, .o = o, .rep = rep, .today = store_today()};
+	c.cache = occ_cache_create();
+	if (!c.cache || !rep->errors)
+		return JN_ENOMEM;
+	char err[256] = "";
+	int rc;
+	char *utf8 = NULL;
+	size_t ulen = 0;
+	jn_err e = stx_begin(s, 1, &c.t);
+	if (e) {
+		occ_cache_destroy(c.cache);
+		return e;
+	}
+	if (table_is_xlsx(data, len)) {
+		snprintf(rep->encoding, sizeof rep->encoding, "xlsx");
+		rc = xlsx_read(data, len, on_row, &c, err, sizeof err);
+	} else {
+		text_encoding enc;
+		rc = text_to_utf8(data, len, &utf8, &ulen, &enc, err, sizeof err);
+		if (rc == TABLE_OK) {
+			snprintf(rep->encoding, sizeof rep->encoding, "%s",
+				 enc == ENC_GB18030 ? "gb18030" : enc == ENC_UTF8_BOM ? "utf-8-bom" : "utf-8");
+			for (size_t i = 0; i < ulen; i++)
+				c.total_estimate += utf8[i] == '\n';
+			c.next_progress = c.total_estimate / 20 + 1;
+			rc = csv_read(utf8, ulen, on_row, &c, err, sizeof err);
+		}
+	}
+	free(utf8);
+	if (rc < 0 || (rc == TABLE_OK && !c.headers)) {
+		add_error(&c, 0, "", "file", rc == TABLE_ETOOBIG ? "too_large" : "bad_format",
+			  err[0] ? err : "文件是空的，没有表头行");
+		if (!c.fatal)
+			c.fatal = JN_EINVAL;
+	}
+	if (!c.fatal && rep->rejected && !o->partial)
+		c.fatal = JN_EINVAL;
+	if (!c.fatal && !o->dry_run && (rep->created || rep->updated)) {
+		char summary[200], sha[65];
+		unsigned char h[crypto_hash_sha256_BYTES];
+		crypto_hash_sha256(h, (const unsigned char *)data, len);
+		sodium_bin2hex(sha, sizeof sha, h, sizeof h);
+		snprintf(summary, sizeof summary,
+			 "{\"rows\":%ld,\"created\":%ld,\"updated\":%ld,\"rejected\":%ld,\"sha256\":\"%s\"}", rep->rows,
+			 rep->created, rep->updated, rep->rejected, sha);
+		e = store_audit(c.t, sc, "import.persons", "persons", NULL, summary);
+		if (e)
+			c.fatal = e;
+	}
+	if (c.fatal || o->dry_run) {
+		stx_rollback(c.t);
+	} else {
+		e = stx_commit(c.t);
+		if (e)
+			c.fatal = e;
+		else
+			rep->committed = 1;
+	}
+	if (c.rejects)
+		table_writer_close(c.rejects);
+	if (o->progress && !c.fatal)
+		o->progress(o->progress_ctx, rep->rows, rep->rows);
+	for (int i = 0; i < c.nheaders; i++)
+		free(c.headers[i]);
+	free(c.headers);
+	free(c.seen.e);
+	occ_cache_destroy(c.cache);
+	if (c.fatal == JN_EINVAL && o->dry_run)
+		return JN_EINVAL;
+	return c.fatal;
+}
+
+json_t *import_report_json(const import_report *rep)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "rows", json_integer(rep->rows));
+	json_object_set_new(j, "created", json_integer(rep->created));
+	json_object_set_new(j, "updated", json_integer(rep->updated));
+	json_object_set_new(j, "unchanged", json_integer(rep->unchanged));
+	json_object_set_new(j, "rejected", json_integer(rep->rejected));
+	json_object_set_new(j, "committed", json_boolean(rep->committed));
+	json_object_set_new(j, "encoding", json_string(rep->encoding));
+	json_object_set(j, "errors", rep->errors ? rep->errors : json_array());
+	return j;
+}
+
+void import_report_free(import_report *rep)
+{
+	json_decref(rep->errors);
+	rep->errors = NULL;
+}

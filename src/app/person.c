@@ -1,0 +1,471 @@
+/* person.c — creating, changing and reading person records: validation of
+ * what people type, the audit entries that go with every write and every
+ * full read, and the JSON shape of a person. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "core/idcard.h"
+#include "core/mask.h"
+#include "core/phone.h"
+#include "core/regions.h"
+#include "core/text.h"
+
+/* ---- occupation lookups, remembered during an import ---- */
+#define OCC_SLOTS 512
+struct occ_cache {
+	char key[OCC_SLOTS][96];
+	char code[OCC_SLOTS][16]; /* "" = known not to exist */
+	int used[OCC_SLOTS];
+};
+
+occ_cache *occ_cache_create(void) { return calloc(1, sizeof(occ_cache)); }
+void occ_cache_destroy(occ_cache *c) { free(c); }
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int looks_like_code(const char *s)
+{
+	/* 6-18-02-04, or a group code 6-18-00-00 */
+	size_t n = strlen(s);
+	if (n != 10)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 1 || i == 4 || i == 7) {
+			if (s[i] != '-')
+				return 0;
+		} else if (s[i] < '0' || s[i] > '9') {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Finds the occupation code for a code or a name; 1 found, 0 not, -1 error. */
+static int occupation_lookup(stx *t, occ_cache *c, const char *text, char code[16])
+{
+	unsigned slot = 0;
+	if (c && strlen(text) < sizeof c->key[0]) {
+		slot = hash_str(text) % OCC_SLOTS;
+		if (c->used[slot] && strcmp(c->key[slot], text) == 0) {
+			memcpy(code, c->code[slot], 16);
+			return code[0] ? 1 : 0;
+		}
+	}
+	occupation o;
+	jn_err e = looks_like_code(text) ? store_occupation_get(t, text, &o) : store_occupation_by_name(t, text, &o);
+	if (e && e != JN_ENOTFOUND)
+		return -1;
+	if (e == JN_ENOTFOUND)
+		o.code[0] = '\0';
+	memcpy(code, o.code, 16);
+	if (c && strlen(text) < sizeof c->key[0]) {
+		c->used[slot] = 1;
+		snprintf(c->key[slot], sizeof c->key[slot], "%s", text);
+		memcpy(c->code[slot], o.code, 16);
+	}
+	return code[0] ? 1 : 0;
+}
+
+const char *region_resolve(const char *text)
+{
+	size_t n = strlen(text);
+	if (n == 6) {
+		const region_entry *r = region_find(text);
+		return r && r->current ? r->code : NULL;
+	}
+	/* By name: a county name alone, or prefixed by its city's (or
+	 * province's and city's) name.  Unique among current codes only. */
+	const char *found = NULL;
+	int hits = 0;
+	for (int i = 0; i < REGIONS_COUNT; i++) {
+		const region_entry *r = &REGIONS[i];
+		if (!r->current || strcmp(r->name, "市辖区") == 0)
+			continue;
+		size_t rn = strlen(r->name);
+		if (rn > n || strcmp(text + n - rn, r->name) != 0)
+			continue;
+		/* What precedes the name must be the names of its parents. */
+		size_t rest = n - rn;
+		const region_entry *p = r->parent[0] ? region_find(r->parent) : NULL;
+		while (rest > 0 && p) {
+			size_t pn = strlen(p->name);
+			if (pn <= rest && strncmp(text + rest - pn, p->name, pn) == 0)
+				rest -= pn;
+			p = p->parent[0] ? region_find(p->parent) : NULL;
+		}
+		if (rest == 0) {
+			found = r->code;
+			hits++;
+		}
+	}
+	return hits == 1 ? found : NULL;
+}
+
+static int is_given(const char *s) { return s != NULL; }
+static int is_blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t')
+			return 0;
+	return 1;
+}
+
+/* Normalises text into dst or records the reason under field. */
+static void take_text(const char *field, const char *label, const char *in, size_t maxc, int name_rules,
+		      char *dst, size_t cap, jn_fields *fe)
+{
+	char *out = NULL;
+	text_status st = name_rules ? text_normalize_name(in, strlen(in), maxc, &out)
+				    : text_normalize(in, strlen(in), maxc, &out);
+	if (st == TEXT_EMPTY && !name_rules) {
+		dst[0] = '\0';
+		return;
+	}
+	if (st != TEXT_OK) {
+		if (st == TEXT_TOO_LONG)
+			jn_fields_add(fe, field, text_status_code(st), "%s不能超过%zu个字", label, maxc);
+		else
+			jn_fields_add(fe, field, text_status_code(st), "%s%s", label, text_status_message(st));
+		return;
+	}
+	if (strlen(out) >= cap)
+		jn_fields_add(fe, field, "text_too_long", "%s过长", label);
+	else
+		memcpy(dst, out, strlen(out) + 1);
+	free(out);
+}
+
+static char gender_parse(const char *s)
+{
+	static const struct {
+		const char *text;
+		char g;
+	} G[] = {{"男", 'M'}, {"M", 'M'}, {"m", 'M'}, {"male", 'M'}, {"女", 'F'}, {"F", 'F'}, {"f", 'F'}, {"female", 'F'}};
+	for (size_t i = 0; i < sizeof G / sizeof G[0]; i++)
+		if (strcmp(s, G[i].text) == 0)
+			return G[i].g;
+	return 0;
+}
+
+jn_err person_from_input(stx *t, occ_cache *cache, const person_input *in, const person *base, int today,
+			 person *out, jn_fields *fe)
+{
+	person p;
+	if (base)
+		p = *base;
+	else
+		memset(&p, 0, sizeof p);
+
+	/* ID number: the key, and the source of gender and birth date. */
+	if (!base || is_given(in->id_number)) {
+		if (!is_given(in->id_number) || is_blank(in->id_number)) {
+			jn_fields_add(fe, "id_number", "required", "身份证号必须填写");
+		} else {
+			id_info info;
+			id_status st = id_parse(in->id_number, strlen(in->id_number), today, &info);
+			if (st != ID_OK) {
+				char msg[256];
+				id_status_message(st, &info, msg, sizeof msg);
+				jn_fields_add(fe, "id_number", id_status_code(st), "%s", msg);
+			} else if (base && strcmp(info.number, base->id_number) != 0) {
+				jn_fields_add(fe, "id_number", "immutable", "身份证号是人员的唯一标识，不能修改");
+			} else {
+				memcpy(p.id_number, info.number, sizeof p.id_number);
+				p.gender = info.gender;
+				memcpy(p.birth_date, info.birth_date, sizeof p.birth_date);
+			}
+		}
+	}
+	if (!base || is_given(in->name)) {
+		if (!is_given(in->name) || is_blank(in->name))
+			jn_fields_add(fe, "name", "required", "姓名必须填写");
+		else
+			take_text("name", "姓名", in->name, 30, 1, p.name, sizeof p.name, fe);
+	}
+	/* Gender and birth date are derived; a given value must agree. */
+	if (is_given(in->gender) && !is_blank(in->gender) && p.gender) {
+		char g = gender_parse(in->gender);
+		if (!g)
+			jn_fields_add(fe, "gender", "invalid", "性别应填“男”或“女”");
+		else if (g != p.gender)
+			jn_fields_add(fe, "gender", "mismatch", "性别与身份证号不符（身份证号显示为%s）",
+				      p.gender == 'M' ? "男" : "女");
+	}
+	if (is_given(in->birth_date) && !is_blank(in->birth_date) && p.birth_date[0]) {
+		if (strcmp(in->birth_date, p.birth_date) != 0) {
+			/* Also accept 19900101 and 1990/01/01 as the same date. */
+			char digits[16];
+			size_t k = 0;
+			for (const char *c = in->birth_date; *c && k < sizeof digits - 1; c++)
+				if (*c >= '0' && *c <= '9')
+					digits[k++] = *c;
+			digits[k] = '\0';
+			char want[9] = {p.birth_date[0], p.birth_date[1], p.birth_date[2], p.birth_date[3],
+					p.birth_date[5], p.birth_date[6], p.birth_date[8], p.birth_date[9], '\0'};
+			if (strcmp(digits, want) != 0)
+				jn_fields_add(fe, "birth_date", "mismatch", "出生日期与身份证号不符（身份证号显示为%s）",
+					      p.birth_date);
+		}
+	}
+	if (!base || is_given(in->region)) {
+		if (!is_given(in->region) || is_blank(in->region)) {
+			jn_fields_add(fe, "region", "required", "所属地区必须填写（县级区划代码或名称）");
+		} else {
+			const char *code = region_resolve(in->region);
+			if (!code) {
+				const region_entry *r = strlen(in->region) == 6 ? region_find(in->region) : NULL;
+				if (r)
+					jn_fields_add(fe, "region", "region_historical",
+						      "地区代码%s（%s）已撤销，请填写现行代码", r->code, r->name);
+				else
+					jn_fields_add(fe, "region", "unknown_region", "所属地区“%.60s”不存在或不唯一",
+						      in->region);
+			} else {
+				memcpy(p.region, code, 7);
+			}
+		}
+	}
+	if (is_given(in->phone)) {
+		if (is_blank(in->phone)) {
+			p.phone[0] = '\0';
+		} else {
+			phone_kind kind;
+			phone_status st = phone_parse(in->phone, strlen(in->phone), p.phone, sizeof p.phone, &kind);
+			if (st != PHONE_OK) {
+				jn_fields_add(fe, "phone", phone_status_code(st), "%s", phone_status_message(st));
+				p.phone[0] = '\0';
+			}
+		}
+	}
+	if (is_given(in->occupation)) {
+		if (is_blank(in->occupation)) {
+			p.occupation[0] = '\0';
+		} else {
+			char code[16];
+			int r = occupation_lookup(t, cache, in->occupation, code);
+			if (r < 0)
+				return JN_EDB;
+			if (r == 0)
+				jn_fields_add(fe, "occupation", "unknown_occupation",
+					      "职业“%.60s”不在职业分类大典（2022）中", in->occupation);
+			else
+				memcpy(p.occupation, code, sizeof p.occupation);
+		}
+	}
+	if (is_given(in->level)) {
+		if (is_blank(in->level)) {
+			p.level = 0;
+		} else {
+			int lv = level_parse(in->level);
+			if (!lv)
+				jn_fields_add(fe, "level", "unknown_level",
+					      "技能等级“%.40s”无效，应为学徒工、初级工（五级）…首席技师或1-8", in->level);
+			else
+				p.level = lv;
+		}
+	}
+	if (is_given(in->employer))
+		take_text("employer", "工作单位", in->employer, 100, 0, p.employer, sizeof p.employer, fe);
+	if (is_given(in->education))
+		take_text("education", "文化程度", in->education, 10, 0, p.education, sizeof p.education, fe);
+
+	*out = p;
+	return fe->count ? JN_EINVAL : JN_OK;
+}
+
+json_t *person_json(const person *p, int masked)
+{
+	char idn[40], phone[40], gbuf[2] = {p->gender, '\0'};
+	if (masked) {
+		mask_id(p->id_number, idn, sizeof idn);
+		mask_phone(p->phone, phone, sizeof phone);
+	} else {
+		snprintf(idn, sizeof idn, "%s", p->id_number);
+		snprintf(phone, sizeof phone, "%s", p->phone);
+	}
+	const region_entry *r = region_find(p->region);
+	const level_info *l = level_by_rank(p->level);
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_integer(p->id));
+	json_object_set_new(j, "id_number", json_string(idn));
+	json_object_set_new(j, "name", json_string(p->name));
+	json_object_set_new(j, "gender", json_string(gbuf));
+	json_object_set_new(j, "birth_date", json_string(p->birth_date));
+	json_object_set_new(j, "region", json_string(p->region));
+	json_object_set_new(j, "region_name", json_string(r ? r->name : ""));
+	json_object_set_new(j, "phone", json_string(phone));
+	json_object_set_new(j, "occupation", json_string(p->occupation));
+	json_object_set_new(j, "level", json_integer(p->level));
+	json_object_set_new(j, "level_name", json_string(l ? l->name : ""));
+	json_object_set_new(j, "employer", json_string(p->employer));
+	json_object_set_new(j, "education", json_string(p->education));
+	json_object_set_new(j, "masked", json_boolean(masked));
+	json_object_set_new(j, "created_at", json_string(p->created_at));
+	json_object_set_new(j, "updated_at", json_string(p->updated_at));
+	json_object_set_new(j, "version", json_integer(p->version));
+	return j;
+}
+
+/* The audit form of a record: full, without the bookkeeping fields. */
+static char *audit_json(const person *p)
+{
+	json_t *j = person_json(p, 0);
+	json_object_del(j, "masked");
+	json_object_del(j, "created_at");
+	json_object_del(j, "updated_at");
+	json_object_del(j, "region_name");
+	json_object_del(j, "level_name");
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
+static void subject_of(int64_t id, char out[64]) { snprintf(out, 64, "person:%lld", (long long)id); }
+
+jn_err person_create(store *s, const scope *sc, const person_input *in, person *out, jn_fields *fe)
+{
+	stx *t;
+	jn_err e = stx_begin(s, 1, &t);
+	if (e)
+		return e;
+	e = person_from_input(t, NULL, in, NULL, store_today(), out, fe);
+	if (!e) {
+		e = store_person_insert(t, sc, out);
+		if (e == JN_ECONFLICT)
+			jn_fields_add(fe, "id_number", "duplicate", "身份证号%s已登记", out->id_number);
+		else if (e == JN_EFORBIDDEN)
+			jn_fields_add(fe, "region", "out_of_scope", "所属地区不在您的管辖范围内");
+	}
+	if (!e) {
+		char subj[64], *after = audit_json(out);
+		subject_of(out->id, subj);
+		e = store_audit(t, sc, "person.create", subj, NULL, after);
+		free(after);
+	}
+	if (e) {
+		stx_rollback(t);
+		return e == JN_EFORBIDDEN ? JN_EINVAL : e;
+	}
+	return stx_commit(t);
+}
+
+jn_err person_update(store *s, const scope *sc, int64_t id, const person_input *in, int expect_version,
+		     person *out, jn_fields *fe)
+{
+	stx *t;
+	jn_err e = stx_begin(s, 1, &t);
+	if (e)
+		return e;
+	person cur;
+	e = store_person_get(t, sc, id, &cur);
+	if (!e)
+		e = person_from_input(t, NULL, in, &cur, store_today(), out, fe);
+	if (!e) {
+		e = store_person_update(t, sc, out, expect_version);
+		if (e == JN_EFORBIDDEN)
+			jn_fields_add(fe, "region", "out_of_scope", "所属地区不在您的管辖范围内");
+	}
+	if (!e) {
+		char subj[64], *before = audit_json(&cur), *after = audit_json(out);
+		subject_of(id, subj);
+		if (strcmp(before, after) != 0)
+			e = store_audit(t, sc, "person.update", subj, before, after);
+		free(before);
+		free(after);
+	}
+	if (e) {
+		stx_rollback(t);
+		return e == JN_EFORBIDDEN ? JN_EINVAL : e;
+	}
+	return stx_commit(t);
+}
+
+jn_err person_read_full(store *s, const scope *sc, int64_t id, person *out)
+{
+	stx *t;
+	jn_err e = stx_begin(s, 1, &t);
+	if (e)
+		return e;
+	e = store_person_get(t, sc, id, out);
+	if (!e) {
+		char subj[64];
+		subject_of(id, subj);
+		e = store_audit(t, sc, "read.person", subj, NULL, NULL);
+	}
+	if (e) {
+		stx_rollback(t);
+		return e;
+	}
+	return stx_commit(t);
+}
+
+typedef struct hist_ctx {
+	json_t *arr;
+} hist_ctx;
+
+static int hist_one(void *ctx, const audit_entry *e)
+{
+	hist_ctx *h = ctx;
+	json_t *j = json_object();
+	json_object_set_new(j, "seq", json_integer(e->seq));
+	json_object_set_new(j, "at", json_string(e->at));
+	json_object_set_new(j, "actor", json_string(e->actor));
+	json_object_set_new(j, "action", json_string(e->action));
+	json_object_set_new(j, "before", e->before ? json_loads(e->before, 0, NULL) : json_null());
+	json_object_set_new(j, "after", e->after ? json_loads(e->after, 0, NULL) : json_null());
+	/* What changed, field by field, for people reading the history. */
+	json_t *chg = json_array();
+	json_t *b = json_object_get(j, "before"), *a = json_object_get(j, "after");
+	if (json_is_object(a)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(a, k, v)
+		{
+			json_t *old = json_is_object(b) ? json_object_get(b, k) : NULL;
+			if (!old || !json_equal(old, v)) {
+				json_t *c = json_object();
+				json_object_set_new(c, "field", json_string(k));
+				json_object_set(c, "from", old ? old : json_null());
+				json_object_set(c, "to", v);
+				json_array_append_new(chg, c);
+			}
+		}
+	}
+	json_object_set_new(j, "changes", chg);
+	json_array_append_new(h->arr, j);
+	return 0;
+}
+
+jn_err person_history(store *s, const scope *sc, int64_t id, json_t **out)
+{
+	stx *t;
+	jn_err e = stx_begin(s, 0, &t);
+	if (e)
+		return e;
+	person p;
+	e = store_person_get(t, sc, id, &p); /* scope check: not found when out of scope */
+	hist_ctx h = {json_array()};
+	if (!e) {
+		audit_filter f = {0};
+		subject_of(id, f.subject);
+		snprintf(f.action_prefix, sizeof f.action_prefix, "person.");
+		f.per_page = 500;
+		/* Reads are audited as "read.person", so the prefix keeps writes. */
+		e = store_audit_list(t, &f, hist_one, &h);
+	}
+	stx_rollback(t);
+	if (e) {
+		json_decref(h.arr);
+		return e;
+	}
+	*out = h.arr;
+	return JN_OK;
+}

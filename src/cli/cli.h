@@ -1,0 +1,29 @@
+/* cli.h — the jineng command line: one function per command, each with its
+ * own --help.  Exit status: 0 done, 1 input rejected, 2 usage error. */
+#ifndef JN_CLI_H
+#define JN_CLI_H
+
+#include "core/err.h"
+#include "store/store.h"
+
+enum { EXIT_OKAY = 0, EXIT_REJECTED = 1, EXIT_USAGE = 2, EXIT_FAILED = 3 };
+
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+/* The database URL: --db, else $JINENG_DB, else sqlite:var/jineng.db. */
+const char *cli_db_url(const char *given);
+/* Opens the store and applies migrations; prints why on failure. */
+store *cli_open(const char *url, int pool);
+/* Prints field errors, one per line, to stderr. */
+void cli_print_fields(const jn_fields *fe);
+/* Reads a whole file ("-" = standard input); NULL and errno on failure. */
+char *cli_slurp(const char *path, size_t *len);
+int cli_is_help(const char *arg);
+
+#endif

@@ -1,0 +1,174 @@
+/* cmd_serve.c — `jineng serve` and `jineng init`. */
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "cli/cli.h"
+#include "http/http.h"
+
+static volatile sig_atomic_t stop_requested;
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"listen", required_argument, 0, 'l'},
+					     {"threads", required_argument, 0, 't'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = NULL, *listen = "127.0.0.1:8080";
+	int threads = 8, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'l':
+			listen = optarg;
+			break;
+		case 't':
+			threads = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'h':
+			printf("用法：jineng serve [--db URL] [--listen 地址:端口] [--threads N]\n"
+			       "  提供 JSON 接口 /api/v1 和网页。默认 --listen 127.0.0.1:8080，--threads 8。\n");
+			return EXIT_OKAY;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc || threads < 1 || threads > 256) {
+		fprintf(stderr, "jineng serve: 参数有误（--help 查看用法）\n");
+		return EXIT_USAGE;
+	}
+	char addr[64];
+	const char *colon = strrchr(listen, ':');
+	long port = colon ? strtol(colon + 1, NULL, 10) : 0;
+	if (!colon || (size_t)(colon - listen) >= sizeof addr || port < 0 || port > 65535) {
+		fprintf(stderr, "jineng serve: --listen 应为 地址:端口，如 127.0.0.1:8080\n");
+		return EXIT_USAGE;
+	}
+	memcpy(addr, listen, (size_t)(colon - listen));
+	addr[colon - listen] = '\0';
+	store *s = cli_open(cli_db_url(db), threads);
+	if (!s)
+		return EXIT_FAILED;
+	http_server *h;
+	char err[256];
+	if (http_start(s, addr, (int)port, threads, &h, err, sizeof err) != JN_OK) {
+		fprintf(stderr, "jineng serve: %s\n", err);
+		store_close(s);
+		return EXIT_FAILED;
+	}
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fprintf(stderr, "jineng: 服务已启动 http://%s:%ld/ （%s）\n", addr, port, store_engine(s));
+	while (!stop_requested)
+		pause();
+	fprintf(stderr, "jineng: 正在停止…\n");
+	http_stop(h);
+	store_close(s);
+	return EXIT_OKAY;
+}
+
+/* data/ next to the binary's build/ directory, or in the working directory. */
+static const char *default_datadir(char *buf, size_t cap)
+{
+	const char *env = getenv("JINENG_DATA");
+	if (env && env[0])
+		return env;
+	struct stat st;
+	if (stat("data/occupations-2022.csv", &st) == 0)
+		return "data";
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(buf, cap, "%s/../data", exe);
+			return buf;
+		}
+	}
+	return "data";
+}
+
+int cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"demo", no_argument, 0, 'm'},
+					     {"data", required_argument, 0, 'D'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = NULL, *datadir = NULL;
+	int demo = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'm':
+			demo = 1;
+			break;
+		case 'D':
+			datadir = optarg;
+			break;
+		case 'h':
+			printf("用法：jineng init [--db URL] [--demo] [--data 目录]\n"
+			       "  创建或升级数据库结构（按版本迁移，重复运行不改变任何东西），\n"
+			       "  装载行政区划、八级工等级和职业分类大典；--demo 再加一套演示数据和各角色账号。\n");
+			return EXIT_OKAY;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "jineng init: 多余的参数“%s”\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	const char *url = cli_db_url(db);
+	char err[512] = "";
+	store *s;
+	if (store_open(url, 1, &s, err, sizeof err) != JN_OK) {
+		fprintf(stderr, "jineng init: 无法打开数据库 %s：%s\n", url, err);
+		return EXIT_FAILED;
+	}
+	int applied, version;
+	jn_err e = store_migrate(s, &applied, &version);
+	if (e) {
+		store_close(s);
+		return EXIT_FAILED;
+	}
+	printf("数据库结构：版本 %d（本次升级 %d 步）\n", version, applied);
+	char buf[PATH_MAX + 16];
+	if (!datadir)
+		datadir = default_datadir(buf, sizeof buf);
+	if ((e = refdata_load(s, datadir, err, sizeof err)) != JN_OK) {
+		fprintf(stderr, "jineng init: 参考数据装载失败：%s\n", err);
+		store_close(s);
+		return EXIT_FAILED;
+	}
+	printf("参考数据已装载：行政区划、八级工、职业分类大典（2022）\n");
+	if (demo && (e = demo_load(s, stdout)) != JN_OK) {
+		store_close(s);
+		return EXIT_FAILED;
+	}
+	store_close(s);
+	return EXIT_OKAY;
+}

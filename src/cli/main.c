@@ -1,0 +1,45 @@
+/* main.c — jineng: dispatches to the command named by the first argument. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} COMMANDS[] = {
+	{"serve", cmd_serve, "提供 HTTP 接口和网页（默认 http://127.0.0.1:8080）"},
+	{"init", cmd_init, "创建或升级数据库结构，装载参考数据（--demo 加演示数据）"},
+	{"user", cmd_user, "账号管理：user add"},
+	{"import", cmd_import, "批量导入：import persons FILE"},
+	{"export", cmd_export, "导出：export persons"},
+	{"check", cmd_check, "校验：check id 身份证号 / check uscc 统一社会信用代码"},
+	{"audit", cmd_audit, "审计：audit verify 检查审计链是否被篡改"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "用法：jineng <命令> [选项]   （每个命令都有 --help）\n\n命令：\n");
+	for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+		fprintf(f, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+	fprintf(f, "\n数据库：--db sqlite:路径（默认 sqlite:var/jineng.db）或 --db postgresql://…；也可用环境变量 JINENG_DB。\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cli_is_help(argv[1])) {
+		usage(stdout);
+		return EXIT_OKAY;
+	}
+	for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+		if (strcmp(argv[1], COMMANDS[i].name) == 0)
+			return COMMANDS[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "jineng: 没有“%s”这个命令\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

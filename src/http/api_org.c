@@ -1,0 +1,111 @@
+/* api_org.c — /api/v1/orgs: register, read and list organisations. */
+#include <string.h>
+
+#include "app/app.h"
+#include "http/http.h"
+
+void api_org_create(req *r, resp *out)
+{
+	json_t *b = req_json(r, out);
+	if (!b)
+		return;
+	jn_fields fe = {0};
+	static const char *const allowed[] = {"uscc", "name", "kind", "region", "phone", NULL};
+	json_only_fields(b, allowed, &fe);
+	org_input in = {json_field_str(b, "uscc", 40, &fe), json_field_str(b, "name", 400, &fe),
+			json_field_str(b, "kind", 40, &fe), json_field_str(b, "region", 100, &fe),
+			json_field_str(b, "phone", 40, &fe)};
+	org o;
+	jn_err e = fe.count ? JN_EINVAL : org_create(r->store, &r->sc, &in, &o, &fe);
+	json_decref(b);
+	if (e) {
+		int dup = e == JN_EINVAL && fe.count == 1 && strcmp(fe.e[0].code, "duplicate") == 0;
+		resp_problem(out, dup ? JN_ECONFLICT : e, &fe, NULL);
+		return;
+	}
+	resp_json(out, 201, org_json(&o));
+}
+
+void api_org_get(req *r, resp *out)
+{
+	int64_t id = parse_id(r->params[0]);
+	if (!id) {
+		resp_problem(out, JN_ENOTFOUND, NULL, NULL);
+		return;
+	}
+	stx *t;
+	jn_err e = stx_begin(r->store, 0, &t);
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	org o;
+	e = store_org_get(t, &r->sc, id, &o);
+	stx_rollback(t);
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	resp_json(out, 200, org_json(&o));
+}
+
+static int org_one(void *ctx, const org *o)
+{
+	json_array_append_new((json_t *)ctx, org_json(o));
+	return 0;
+}
+
+void api_org_list(req *r, resp *out)
+{
+	int bad = 0;
+	jn_fields fe = {0};
+	org_filter f = {0};
+	const char *kind = req_query(r, "kind", 20, &bad);
+	const char *region = req_query(r, "region", 6, &bad);
+	const char *page = req_query(r, "page", 6, &bad);
+	const char *per = req_query(r, "per_page", 3, &bad);
+	if (bad) {
+		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+		return;
+	}
+	if (kind && !(f.kind = org_kind_parse(kind)))
+		jn_fields_add(&fe, "kind", "invalid", "机构类型应为 employer、trainer、evaluator 或 school");
+	if (region) {
+		int ok = strlen(region) == 6;
+		for (const char *c = region; ok && *c; c++)
+			ok = *c >= '0' && *c <= '9';
+		if (!ok)
+			jn_fields_add(&fe, "region", "invalid", "地区应为6位区划代码");
+		else
+			memcpy(f.region, region, 7);
+	}
+	f.page = page ? (int)parse_id(page) : 1;
+	f.per_page = per ? (int)parse_id(per) : 20;
+	if (f.page < 1)
+		jn_fields_add(&fe, "page", "out_of_range", "页码应为正整数");
+	if (f.per_page < 1 || f.per_page > 200)
+		jn_fields_add(&fe, "per_page", "out_of_range", "每页条数应为1-200");
+	if (fe.count) {
+		resp_problem(out, JN_EINVAL, &fe, NULL);
+		return;
+	}
+	stx *t;
+	jn_err e = stx_begin(r->store, 0, &t);
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	json_t *items = json_array();
+	int64_t total = 0;
+	e = store_org_list(t, &r->sc, &f, org_one, items, &total);
+	stx_rollback(t);
+	if (e) {
+		json_decref(items);
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "items", items);
+	json_object_set_new(j, "total", json_integer(total));
+	resp_json(out, 200, j);
+}

@@ -1,0 +1,208 @@
+/* api_person.c — /api/v1/persons: register, read (full, audited), change,
+ * history and search (masked). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "http/http.h"
+
+static const char *const PERSON_FIELDS[] = {"id_number", "name", "gender", "birth_date", "phone", "region",
+					    "occupation", "level", "employer", "education", "version", NULL};
+
+/* Reads a person_input from a JSON body; 0 when fe got errors. */
+static void read_input(json_t *b, person_input *in, jn_fields *fe)
+{
+	json_only_fields(b, PERSON_FIELDS, fe);
+	in->id_number = json_field_str(b, "id_number", 40, fe);
+	in->name = json_field_str(b, "name", 200, fe);
+	in->gender = json_field_str(b, "gender", 10, fe);
+	in->birth_date = json_field_str(b, "birth_date", 20, fe);
+	in->phone = json_field_str(b, "phone", 40, fe);
+	in->region = json_field_str(b, "region", 100, fe);
+	in->occupation = json_field_str(b, "occupation", 100, fe);
+	in->level = json_field_str(b, "level", 40, fe);
+	in->employer = json_field_str(b, "employer", 400, fe);
+	in->education = json_field_str(b, "education", 60, fe);
+}
+
+void api_person_create(req *r, resp *out)
+{
+	json_t *b = req_json(r, out);
+	if (!b)
+		return;
+	jn_fields fe = {0};
+	person_input in = {0};
+	read_input(b, &in, &fe);
+	person p;
+	jn_err e = fe.count ? JN_EINVAL : person_create(r->store, &r->sc, &in, &p, &fe);
+	json_decref(b);
+	if (e) {
+		int dup = e == JN_EINVAL && fe.count == 1 && strcmp(fe.e[0].code, "duplicate") == 0;
+		resp_problem(out, dup ? JN_ECONFLICT : e, &fe, NULL);
+		return;
+	}
+	resp_json(out, 201, person_json(&p, 0));
+}
+
+void api_person_get(req *r, resp *out)
+{
+	int64_t id = parse_id(r->params[0]);
+	person p;
+	jn_err e = id ? person_read_full(r->store, &r->sc, id, &p) : JN_ENOTFOUND;
+	if (e) {
+		resp_problem(out, e, NULL, e == JN_ENOTFOUND ? "没有编号为%s的人员，或不在您的管辖范围内" : NULL,
+			     r->params[0]);
+		return;
+	}
+	resp_json(out, 200, person_json(&p, 0));
+}
+
+void api_person_patch(req *r, resp *out)
+{
+	int64_t id = parse_id(r->params[0]);
+	if (!id) {
+		resp_problem(out, JN_ENOTFOUND, NULL, NULL);
+		return;
+	}
+	json_t *b = req_json(r, out);
+	if (!b)
+		return;
+	jn_fields fe = {0};
+	person_input in = {0};
+	read_input(b, &in, &fe);
+	int version = 0;
+	json_t *v = json_object_get(b, "version");
+	if (v && !json_is_integer(v))
+		jn_fields_add(&fe, "version", "wrong_type", "应为整数");
+	else if (v)
+		version = (int)json_integer_value(v);
+	if (r->sc.role == ROLE_WORKER) {
+		/* Workers keep their own contact details; the registry facts
+		 * are the bureau's to change. */
+		const char *const own[] = {"phone", "education", "version", NULL};
+		const char *k;
+		json_t *x;
+		json_object_foreach(b, k, x)
+		{
+			int ok = 0;
+			for (const char *const *a = own; *a; a++)
+				ok |= strcmp(*a, k) == 0;
+			if (!ok)
+				jn_fields_add(&fe, k, "not_editable", "本人只能修改手机号和文化程度，其他信息请到经办机构办理");
+		}
+	}
+	person p;
+	jn_err e = fe.count ? JN_EINVAL : person_update(r->store, &r->sc, id, &in, version, &p, &fe);
+	json_decref(b);
+	if (e == JN_ECONFLICT) {
+		resp_problem(out, e, NULL, "记录已被他人修改，请刷新后重试");
+		return;
+	}
+	if (e) {
+		resp_problem(out, e, &fe, NULL);
+		return;
+	}
+	resp_json(out, 200, person_json(&p, 0));
+}
+
+void api_person_history(req *r, resp *out)
+{
+	int64_t id = parse_id(r->params[0]);
+	json_t *items = NULL;
+	jn_err e = id ? person_history(r->store, &r->sc, id, &items) : JN_ENOTFOUND;
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "items", items);
+	resp_json(out, 200, j);
+}
+
+static int list_one(void *ctx, const person *p)
+{
+	json_array_append_new((json_t *)ctx, person_json(p, 1));
+	return 0;
+}
+
+/* Reads a small positive integer query parameter. */
+static int int_param(req *r, const char *name, int def, int lo, int hi, jn_fields *fe, int *bad)
+{
+	const char *v = req_query(r, name, 9, bad);
+	if (!v)
+		return def;
+	int64_t n = parse_id(v);
+	if (!n && strcmp(v, "0") != 0) {
+		jn_fields_add(fe, name, "not_integer", "应为整数");
+		return def;
+	}
+	if (n < lo || n > hi) {
+		jn_fields_add(fe, name, "out_of_range", "应在%d到%d之间", lo, hi);
+		return def;
+	}
+	return (int)n;
+}
+
+void api_person_list(req *r, resp *out)
+{
+	int bad = 0;
+	jn_fields fe = {0};
+	person_filter f = {0};
+	const char *region = req_query(r, "region", 6, &bad);
+	const char *occ = req_query(r, "occupation", 15, &bad);
+	const char *q = req_query(r, "q", 90, &bad);
+	f.level_min = int_param(r, "level_min", 0, 0, 8, &fe, &bad);
+	f.page = int_param(r, "page", 1, 1, 100000, &fe, &bad);
+	f.per_page = int_param(r, "per_page", 20, 1, 200, &fe, &bad);
+	if (bad) {
+		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+		return;
+	}
+	if (region) {
+		int ok = strlen(region) == 6;
+		for (const char *c = region; ok && *c; c++)
+			ok = *c >= '0' && *c <= '9';
+		if (!ok)
+			jn_fields_add(&fe, "region", "invalid", "地区应为6位区划代码");
+		else
+			memcpy(f.region, region, 7);
+	}
+	if (occ)
+		snprintf(f.occupation, sizeof f.occupation, "%s", occ);
+	if (q) {
+		/* Trim spaces people paste around names and numbers. */
+		while (*q == ' ')
+			q++;
+		snprintf(f.q, sizeof f.q, "%s", q);
+		size_t n = strlen(f.q);
+		while (n && f.q[n - 1] == ' ')
+			f.q[--n] = '\0';
+	}
+	if (fe.count) {
+		resp_problem(out, JN_EINVAL, &fe, NULL);
+		return;
+	}
+	stx *t;
+	jn_err e = stx_begin(r->store, 0, &t);
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	json_t *items = json_array();
+	int64_t total = 0;
+	int capped = 0;
+	e = store_person_list(t, &r->sc, &f, list_one, items, &total, &capped);
+	stx_rollback(t);
+	if (e) {
+		json_decref(items);
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "items", items);
+	json_object_set_new(j, "total", json_integer(total));
+	json_object_set_new(j, "total_capped", json_boolean(capped));
+	json_object_set_new(j, "page", json_integer(f.page));
+	json_object_set_new(j, "per_page", json_integer(f.per_page));
+	resp_json(out, 200, j);
+}

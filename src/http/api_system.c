@@ -1,0 +1,82 @@
+/* api_system.c — health, the OpenAPI document, and sign-in / sign-out. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "http/http.h"
+
+void api_health(req *r, resp *out)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "status", json_string("ok"));
+	json_object_set_new(j, "engine", json_string(store_engine(r->store)));
+	resp_json(out, 200, j);
+}
+
+void api_openapi(req *r, resp *out)
+{
+	(void)r;
+	resp_json(out, 200, openapi_document());
+}
+
+void api_session_create(req *r, resp *out)
+{
+	json_t *body = req_json(r, out);
+	if (!body)
+		return;
+	jn_fields fe = {0};
+	static const char *const allowed[] = {"username", "password", NULL};
+	json_only_fields(body, allowed, &fe);
+	const char *user = json_field_str(body, "username", 63, &fe);
+	const char *pw = json_field_str(body, "password", 128, &fe);
+	if (!user && !fe.count)
+		jn_fields_add(&fe, "username", "required", "用户名必须填写");
+	if (!pw && !fe.count)
+		jn_fields_add(&fe, "password", "required", "密码必须填写");
+	if (fe.count) {
+		resp_problem(out, JN_EINVAL, &fe, NULL);
+		json_decref(body);
+		return;
+	}
+	char token[65], expires[32];
+	account a;
+	int retry = 0;
+	jn_err e = session_login(r->store, user, pw, token, expires, &a, &retry);
+	json_decref(body);
+	if (e == JN_ETOOMANY) {
+		resp_problem(out, e, NULL, "连续登录失败次数过多，请%d秒后再试", retry);
+		out->retry_after = retry;
+		return;
+	}
+	if (e == JN_EAUTH) {
+		resp_problem(out, e, NULL, "用户名或密码不正确");
+		return;
+	}
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "token", json_string(token));
+	json_object_set_new(j, "token_type", json_string("Bearer"));
+	json_object_set_new(j, "expires_at", json_string(expires));
+	json_object_set_new(j, "username", json_string(a.username));
+	json_object_set_new(j, "role", json_string(role_name(a.role)));
+	json_object_set_new(j, "role_name", json_string(role_name_zh(a.role)));
+	json_object_set_new(j, "region", json_string(a.region));
+	if (a.org_id)
+		json_object_set_new(j, "org_id", json_integer(a.org_id));
+	if (a.person_id)
+		json_object_set_new(j, "person_id", json_integer(a.person_id));
+	resp_json(out, 201, j);
+}
+
+void api_session_delete(req *r, resp *out)
+{
+	jn_err e = session_logout(r->store, r->token);
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	out->status = 204;
+}

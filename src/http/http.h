@@ -1,0 +1,108 @@
+/* http.h — what the HTTP handlers see: a parsed request with the caller's
+ * scope already resolved, and a response to fill.  The server (server.c)
+ * owns the connection, the body buffer and the route table (routes.c);
+ * handlers (api_*.c, one file per resource) never touch libmicrohttpd. */
+#ifndef JN_HTTP_H
+#define JN_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/model.h"
+#include "store/store.h"
+
+typedef struct req {
+	const char *method;
+	const char *path;
+	const char *params[4];  /* path parameters ({id}) in order */
+	int nparams;
+	const char *body;
+	size_t body_len;
+	const char *content_type;
+	void *conn;             /* opaque, for req_query */
+	store *store;
+	scope sc;               /* the caller (valid when authed) */
+	int authed;
+	const char *token;
+} req;
+
+typedef struct resp {
+	int status;
+	json_t *json;           /* owned; serialised by the server */
+	char *raw;              /* or raw bytes (owned, malloc'd) */
+	size_t raw_len;
+	const char *content_type;
+	int retry_after;        /* seconds, for 429 */
+} resp;
+
+typedef void (*handler_fn)(req *r, resp *out);
+
+typedef struct route {
+	const char *method;
+	const char *path;       /* "/api/v1/persons/{id}" */
+	int roles;              /* ROLE_PUBLIC (0) or a mask of roles */
+	size_t body_limit;      /* bytes; 0 = no body accepted */
+	handler_fn fn;
+	const char *summary;    /* Chinese, for the OpenAPI document */
+	const char *tag;
+	const char *query;      /* documented query parameters, "region,occupation,…" */
+	const char *body_schema;/* name of the request schema, or NULL */
+} route;
+
+extern const route ROUTES[];
+extern const int ROUTES_COUNT;
+
+/* A query-string value, or NULL.  Rejects (returns NULL and sets *bad) a
+ * value that is not well-formed UTF-8 or longer than maxlen bytes. */
+const char *req_query(req *r, const char *name, size_t maxlen, int *bad);
+/* Parses the body as a JSON object; on failure fills out with a 400. */
+json_t *req_json(req *r, resp *out);
+
+/* Response helpers (problem.c). */
+void resp_json(resp *out, int status, json_t *j);
+/* An RFC 9457 problem: status from the error, stable code, Chinese title
+ * and detail, and the field errors when given. */
+void resp_problem(resp *out, jn_err e, const jn_fields *fe, const char *detail_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The same with an explicit status and code (malformed bodies, 404 routes). */
+void resp_problem_code(resp *out, int status, const char *code, const char *title, const char *detail);
+int http_status_of(jn_err e);
+
+/* JSON field readers: type and length checked, reasons go to fe.  The
+ * returned string belongs to the JSON object.  Absent → NULL; JSON null →
+ * "" (clears the field on PATCH). */
+const char *json_field_str(json_t *obj, const char *name, size_t maxlen, jn_fields *fe);
+/* Rejects fields of obj not in the NULL-terminated list allowed. */
+void json_only_fields(json_t *obj, const char *const *allowed, jn_fields *fe);
+/* Parses a positive 64-bit id from a path parameter; 0 when invalid. */
+int64_t parse_id(const char *s);
+
+/* The OpenAPI 3.1 document of ROUTES (openapi.c). */
+json_t *openapi_document(void);
+
+/* server.c */
+typedef struct http_server http_server;
+jn_err http_start(store *s, const char *addr, int port, int threads, http_server **out, char *err, size_t errcap);
+void http_stop(http_server *h);
+
+/* Handlers (one group per file). */
+void api_health(req *r, resp *out);
+void api_openapi(req *r, resp *out);
+void api_session_create(req *r, resp *out);
+void api_session_delete(req *r, resp *out);
+void api_regions(req *r, resp *out);
+void api_occupations(req *r, resp *out);
+void api_levels(req *r, resp *out);
+void api_person_create(req *r, resp *out);
+void api_person_get(req *r, resp *out);
+void api_person_patch(req *r, resp *out);
+void api_person_history(req *r, resp *out);
+void api_person_list(req *r, resp *out);
+void api_org_create(req *r, resp *out);
+void api_org_get(req *r, resp *out);
+void api_org_list(req *r, resp *out);
+void api_import_persons(req *r, resp *out);
+void api_audit_list(req *r, resp *out);
+
+#endif
