@@ -37,6 +37,8 @@ const char *region_resolve(const char *text);
 /* JSON of a person: full (every field) or masked (list views). */
 json_t *person_json(const person *p, int masked);
 
+/* Validation only (for reporting every problem of a request at once). */
+jn_err person_validate(store *s, const person_input *in, jn_fields *fe);
 jn_err person_create(store *s, const scope *sc, const person_input *in, person *out, jn_fields *fe);
 jn_err person_update(store *s, const scope *sc, int64_t id, const person_input *in, int expect_version,
 		     person *out, jn_fields *fe);

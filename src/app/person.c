@@ -122,9 +122,23 @@ static int is_blank(const char *s)
 static void take_text(const char *field, const char *label, const char *in, size_t maxc, int name_rules,
 		      char *dst, size_t cap, jn_fields *fe)
 {
-	char *out = NULL;
+	char *out = NULL, *flat = NULL;
+	if (!name_rules) {
+		/* Free text from a spreadsheet cell may span lines (Alt+Enter in
+		 * Excel): keep it on one line rather than refuse it. */
+		flat = strdup(in);
+		if (!flat) {
+			jn_fields_add(fe, field, "out_of_memory", "%s无法处理", label);
+			return;
+		}
+		for (char *c = flat; *c; c++)
+			if (*c == '\r' || *c == '\n' || *c == '\t')
+				*c = ' ';
+		in = flat;
+	}
 	text_status st = name_rules ? text_normalize_name(in, strlen(in), maxc, &out)
 				    : text_normalize(in, strlen(in), maxc, &out);
+	free(flat);
 	if (st == TEXT_EMPTY && !name_rules) {
 		dst[0] = '\0';
 		return;
@@ -329,6 +343,18 @@ static char *audit_json(const person *p)
 }
 
 static void subject_of(int64_t id, char out[64]) { snprintf(out, 64, "person:%lld", (long long)id); }
+
+jn_err person_validate(store *s, const person_input *in, jn_fields *fe)
+{
+	stx *t;
+	jn_err e = stx_begin(s, 0, &t);
+	if (e)
+		return e;
+	person p;
+	e = person_from_input(t, NULL, in, NULL, store_today(), &p, fe);
+	stx_rollback(t);
+	return e;
+}
 
 jn_err person_create(store *s, const scope *sc, const person_input *in, person *out, jn_fields *fe)
 {

@@ -200,9 +200,43 @@ text_status text_normalize(const char *s, size_t len, size_t max_chars, char **o
 	return normalize(s, len, max_chars, 0, out);
 }
 
+/* Han ideographs (and their extensions) and the middle dot of names. */
+static int is_han_or_dot(uint32_t cp)
+{
+	return cp == 0xB7 || (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	       (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+/* In Chinese names a space is padding, not part of the name: clerks type
+ * "张　三" to line two-character names up with three-character ones.  A
+ * space next to a Han character or the middle dot goes; a space between
+ * two Latin words ("José Smith") stays. */
+static void drop_padding_spaces(char *s)
+{
+	char *o = s;
+	for (char *c = s; *c; c++) {
+		if (*c == ' ') {
+			uint32_t prev = 0, next = 0;
+			char *p = o;
+			while (p > s && ((unsigned char)p[-1] & 0xC0) == 0x80)
+				p--;
+			if (p > s)
+				utf8_decode(p - 1, (size_t)(o - p + 1), &prev);
+			utf8_decode(c + 1, strnlen(c + 1, 4), &next);
+			if (is_han_or_dot(prev) || is_han_or_dot(next))
+				continue;
+		}
+		*o++ = *c;
+	}
+	*o = '\0';
+}
+
 text_status text_normalize_name(const char *s, size_t len, size_t max_chars, char **out)
 {
-	return normalize(s, len, max_chars, 1, out);
+	text_status st = normalize(s, len, max_chars, 1, out);
+	if (st == TEXT_OK)
+		drop_padding_spaces(*out);
+	return st;
 }
 
 const char *text_status_code(text_status st)

@@ -4,7 +4,9 @@
  * full-width (U+3000) spaces, inner runs of spaces collapse to one, the
  * middle-dot variants used in minority and foreign names (• ・ ‧ ．. and
  * U+30FB, U+2027, U+FF0E, U+2022) become U+00B7 "·", and control characters
- * are refused. */
+ * are refused.  In names a space next to a non-ASCII character is padding
+ * ("张　三" -> "张三", "阿依古丽 · 买买提" -> "阿依古丽·买买提"); a space
+ * between Latin words stays. */
 #ifndef JN_TEXT_H
 #define JN_TEXT_H
 

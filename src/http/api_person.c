@@ -34,7 +34,14 @@ void api_person_create(req *r, resp *out)
 	person_input in = {0};
 	read_input(b, &in, &fe);
 	person p;
-	jn_err e = fe.count ? JN_EINVAL : person_create(r->store, &r->sc, &in, &p, &fe);
+	jn_err e;
+	if (fe.count) {
+		/* Report the other fields' problems too, in one answer. */
+		person_validate(r->store, &in, &fe);
+		e = JN_EINVAL;
+	} else {
+		e = person_create(r->store, &r->sc, &in, &p, &fe);
+	}
 	json_decref(b);
 	if (e) {
 		int dup = e == JN_EINVAL && fe.count == 1 && strcmp(fe.e[0].code, "duplicate") == 0;

@@ -57,7 +57,9 @@ int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err
 	size_t offs[TABLE_MAX_FIELDS];
 	const char *fields[TABLE_MAX_FIELDS];
 	size_t pos = 0;
-	long line = 1; /* physical line at pos */
+	long line = 1; /* physical line at pos                          */
+	long row = 1;  /* the row as Excel numbers it: a line break inside
+			* quotes stays in its row; a blank line is a row */
 	int rc = TABLE_OK;
 
 	if (!data)
@@ -67,15 +69,17 @@ int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err
 		if (data[pos] == '\n') {
 			pos++;
 			line++;
+			row++;
 			continue;
 		}
 		if (data[pos] == '\r') {
 			pos += (pos + 1 < len && data[pos + 1] == '\n') ? 2 : 1;
 			line++;
+			row++;
 			continue;
 		}
 
-		long recline = line;
+		long recline = row;
 		int nf = 0;
 		b.len = 0;
 		for (;;) { /* one field per turn */
@@ -153,6 +157,7 @@ int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err
 				pos += (data[pos] == '\r' && pos + 1 < len && data[pos + 1] == '\n') ? 2 : 1;
 				line++;
 			}
+			row++;
 			break;
 		}
 		for (int i = 0; i < nf; i++)

@@ -15,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Multi-byte UTF-8 characters before the first bad byte that make us
+ * believe the file is damaged UTF-8 rather than GB18030. */
+#define UTF8_TRUST 16
+
 static void set_err(char *err, size_t errcap, const char *fmt, ...)
 {
 	if (!err || errcap == 0)
@@ -26,10 +30,12 @@ static void set_err(char *err, size_t errcap, const char *fmt, ...)
 }
 
 /* Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629:
- * no overlong forms, no surrogates, nothing above U+10FFFF), or len. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+ * no overlong forms, no surrogates, nothing above U+10FFFF), or len.
+ * *multi counts the multi-byte characters before it. */
+static size_t utf8_invalid_at(const unsigned char *s, size_t len, size_t *multi)
 {
 	size_t i = 0;
+	*multi = 0;
 	while (i < len) {
 		/* ASCII fast path, eight bytes at a time. */
 		while (i + 8 <= len) {
@@ -73,6 +79,7 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 			if ((s[i + k] & 0xC0) != 0x80)
 				return i;
 		i += n;
+		(*multi)++;
 	}
 	return len;
 }
@@ -185,7 +192,8 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, text_en
 		return TABLE_EFORMAT;
 	}
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-		size_t bad = utf8_invalid_at(u + 3, len - 3);
+		size_t multi;
+		size_t bad = utf8_invalid_at(u + 3, len - 3, &multi);
 		if (bad != len - 3) {
 			set_err(err, errcap, "文件标明是 UTF-8 编码，但第%ld行含有不合法的 UTF-8 字节",
 				line_of(in + 3, bad));
@@ -195,10 +203,22 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, text_en
 			*enc = ENC_UTF8_BOM;
 		return copy_out(in + 3, len - 3, out, outlen, err, errcap);
 	}
-	if (utf8_invalid_at(u, len) == len) {
+	size_t multi;
+	size_t bad = utf8_invalid_at(u, len, &multi);
+	if (bad == len) {
 		if (enc)
 			*enc = ENC_UTF8;
 		return copy_out(in, len, out, outlen, err, errcap);
+	}
+	/* Many good UTF-8 characters, then a bad byte: a damaged UTF-8 file
+	 * (cut short, or one stray byte), not GBK — GBK text fails UTF-8 within
+	 * a character or two.  Decoding it as GB18030 would succeed more often
+	 * than not and turn every name into mojibake, so refuse instead. */
+	if (multi >= UTF8_TRUST) {
+		set_err(err, errcap,
+			"文件是 UTF-8 编码，但第%ld行含有不合法的字节（文件可能已损坏或被截断），请检查后重新导出",
+			line_of(in, bad));
+		return TABLE_EFORMAT;
 	}
 	int rc = from_gb18030(in, len, out, outlen, err, errcap);
 	if (rc == TABLE_OK && enc)

@@ -1,8 +1,9 @@
 /* table.h — reading and writing row tables (CSV, XLSX) as streams of rows.
  *
  * Readers call a row callback once per row, header included, with the
- * 1-based row number a person sees in Excel (for CSV: the physical line on
- * which the record starts).  Fields are UTF-8, NUL-terminated; the arrays are
+ * 1-based row number a person sees in Excel (for CSV: records counted from
+ * the header as row 1, a blank line counting as a row, a line break inside
+ * quotes staying in its row).  Fields are UTF-8, NUL-terminated; the arrays are
  * valid only during the call.  A callback returning non-zero stops reading
  * and that value is returned. */
 #ifndef JN_TABLE_H

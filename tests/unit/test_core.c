@@ -430,6 +430,15 @@ static void test_text(void)
 	CHECK(tname("Jos\x65\xCC\x81", &o) == TEXT_OK);
 	CHECK_STR(o, "Jos\xC3\xA9");
 	free(o);
+	CHECK(tname("张\xE3\x80\x80三", &o) == TEXT_OK);
+	CHECK_STR(o, "张三");
+	free(o);
+	CHECK(tname("阿依古丽 · 买买提", &o) == TEXT_OK);
+	CHECK_STR(o, "阿依古丽·买买提");
+	free(o);
+	CHECK(tname("José  Smith", &o) == TEXT_OK);
+	CHECK_STR(o, "José Smith");
+	free(o);
 	CHECK(tname("张\t三", &o) == TEXT_CONTROL);
 	CHECK(tname("　", &o) == TEXT_EMPTY);
 	CHECK(tname("\xE5\xBC", &o) == TEXT_UTF8);

@@ -108,6 +108,29 @@ static void test_encoding(void)
 	CHECK(strstr(err, "GB18030") != NULL);
 	CHECK(strstr(err, "第2行") != NULL);
 
+	/* Plenty of good UTF-8 and then a stray byte: damaged UTF-8, not
+	 * GB18030 (which would decode it, as mojibake). */
+	{
+		char bad[128];
+		int n = snprintf(bad, sizeof bad, "姓名,地址\n张三,北京市东城区某某街道\n李四,");
+		bad[n++] = '\xE5'; /* cut off mid-character */
+		bad[n] = '\0';
+		CHECK(text_to_utf8(bad, (size_t)n, &out, &len, &enc, err, sizeof err) == TABLE_EFORMAT);
+		CHECK(strstr(err, "第3行") != NULL);
+		CHECK(strstr(err, "UTF-8") != NULL);
+		/* A long GB18030 file is still GB18030. */
+		char gbl[100 * 11 + 1] = "";
+		size_t gl = 0;
+		for (int i = 0; i < 100; i++) {
+			memcpy(gbl + gl, "\xd5\xc5\xc8\xfd,\xc0\xee\xcb\xc4\r\n", 11);
+			gl += 11;
+		}
+		CHECK(text_to_utf8(gbl, gl, &out, &len, &enc, err, sizeof err) == TABLE_OK);
+		CHECK(enc == ENC_GB18030 && len == 100 * 15);
+		CHECK(out && strncmp(out, "张三,李四\r\n张三", strlen("张三,李四\r\n张三")) == 0);
+		free(out);
+	}
+
 	/* A BOM but broken UTF-8 after it. */
 	CHECK(text_to_utf8("\xEF\xBB\xBF" "a\n\xC3", 6, &out, &len, &enc, err, sizeof err) == TABLE_EFORMAT);
 	/* UTF-16 and binary files are refused. */
@@ -174,17 +197,18 @@ static void test_csv(void)
 	CHECK_STR(r.text[0], "a|b,c|d");
 	rows_free(&r);
 
-	/* CRLF inside quotes: the next record starts on physical line 4. */
+	/* CRLF inside quotes stays in its row, as Excel shows it: the next
+	 * record is row 3 although it starts on physical line 4. */
 	CHECK(csv("h1,h2\r\n\"x\r\ny\",z\r\nnext,1\r\n", &r, err, sizeof err) == TABLE_OK);
 	CHECK(r.n == 3);
-	CHECK(r.rowno[0] == 1 && r.rowno[1] == 2 && r.rowno[2] == 4);
+	CHECK(r.rowno[0] == 1 && r.rowno[1] == 2 && r.rowno[2] == 3);
 	CHECK_STR(r.text[1], "x\r\ny|z");
 	CHECK_STR(r.text[2], "next|1");
 	rows_free(&r);
 
-	/* LF and lone CR inside quotes count as line breaks too. */
+	/* LF and lone CR inside quotes stay in their row too. */
 	CHECK(csv("\"a\nb\rc\",\"\"\nd\n", &r, err, sizeof err) == TABLE_OK);
-	CHECK(r.n == 2 && r.rowno[1] == 4);
+	CHECK(r.n == 2 && r.rowno[1] == 2);
 	CHECK_STR(r.text[0], "a\nb\rc|");
 	rows_free(&r);
 
@@ -337,7 +361,7 @@ static void test_csv_writer(void)
 	CHECK_STR(r.text[1], "张三|a,b|110101199003077777");
 	CHECK_STR(r.text[2], "say \"hi\"|two\r\nlines| pad ");
 	CHECK_STR(r.text[3], "||x");
-	CHECK(r.rowno[3] == 5);
+	CHECK(r.rowno[3] == 4);
 	rows_free(&r);
 	free(u);
 
@@ -615,6 +639,32 @@ static void test_xlsx_handmade(void)
 		CHECK(xlsx_read(data, len, collect, &r, err, sizeof err) == TABLE_EFORMAT);
 		CHECK(strstr(err, "XML") != NULL);
 		rows_free(&r);
+		free(data);
+	}
+
+	/* A zip bomb: the sheet claims to inflate to 768 MiB. */
+	{
+		const char *n2[] = {"xl/worksheets/sheet1.xml", NULL};
+		const char *t2[] = {"<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData></worksheet>", NULL};
+		data = make_zip(n2, t2, &len);
+		int patched = 0;
+		for (size_t i = 0; data && i + 28 <= len; i++) {
+			size_t at = 0;
+			if (memcmp(data + i, "PK\x03\x04", 4) == 0)
+				at = i + 22;
+			else if (memcmp(data + i, "PK\x01\x02", 4) == 0)
+				at = i + 24;
+			if (at) {
+				memcpy(data + at, "\x00\x00\x00\x30", 4);
+				patched++;
+			}
+		}
+		CHECK(patched == 2);
+		memset(&r, 0, sizeof r);
+		err[0] = '\0';
+		CHECK(xlsx_read(data, len, collect, &r, err, sizeof err) == TABLE_EFORMAT);
+		CHECK(r.n == 0);
+		CHECK(strstr(err, "512 MiB") != NULL);
 		free(data);
 	}
 
