@@ -57,13 +57,17 @@ asan:
 fuzz:
 	@scripts/fuzz.sh
 
-run: deps all
+run: deps
+	@$(MAKE) -s all
 	@scripts/run.sh
 
-test: deps all unit
+test:
+	@scripts/deps.sh test
+	@$(MAKE) -s all $(UNIT)
 	@tests/run-all.sh
 
-bench: deps all
+bench: deps
+	@$(MAKE) -s all
 	@bench/run.sh $(N)
 
 clean:

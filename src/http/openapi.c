@@ -22,6 +22,7 @@ static json_t *schemas(void)
 			  "title", json_deep_copy(str), "status", "type", "integer", "code", json_deep_copy(str), "detail",
 			  json_deep_copy(str), "errors", "type", "array", "items", "type", "object", "properties", "field",
 			  str, "code", str, "message", str));
+	json_decref(str);
 	json_object_set_new(s, "SessionRequest",
 			    json_pack("{s:s, s:[s,s], s:{s:{s:s}, s:{s:s}}}", "type", "object", "required", "username",
 				      "password", "properties", "username", "type", "string", "password", "type", "string"));
@@ -33,7 +34,7 @@ static json_t *schemas(void)
 	json_object_set_new(s, "PersonInput",
 			    json_pack("{s:s, s:[s,s,s], s:O, s:b}", "type", "object", "required", "id_number", "name",
 				      "region", "properties", props, "additionalProperties", 0));
-	json_object_set(props, "version", json_pack("{s:s}", "type", "integer"));
+	json_object_set_new(props, "version", json_pack("{s:s}", "type", "integer"));
 	json_object_set_new(s, "PersonPatch",
 			    json_pack("{s:s, s:o, s:b}", "type", "object", "properties", props, "additionalProperties", 0));
 	json_object_set_new(

@@ -7,6 +7,9 @@
  * inside an unquoted field is kept literally, and text after a closing quote
  * is appended to the field.
  *
+ * Rows are numbered as Excel shows the file: the header is row 1, a blank
+ * line is a row of its own, a line break inside quotes stays in its row.
+ *
  * Built for million-row imports: one buffer per reader, reused for every
  * row; each field is copied into it once and NUL-terminated, and the
  * callback gets pointers into it. */
@@ -95,10 +98,17 @@ int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err
 				pos++;
 				for (;;) {
 					const char *q = memchr(data + pos, '"', len - pos);
-					if (!q) {
+					if (!q && qline == recline) {
 						set_err(err, errcap,
 							"第%ld行的引号没有闭合：以英文双引号开头的内容一直到文件末尾都没有结束引号",
-							qline);
+							recline);
+					} else if (!q) {
+						set_err(err, errcap,
+							"第%ld行（文本文件的第%ld行）的引号没有闭合：以英文双引号开头的内容"
+							"一直到文件末尾都没有结束引号",
+							recline, qline);
+					}
+					if (!q) {
 						rc = TABLE_EFORMAT;
 						goto out;
 					}

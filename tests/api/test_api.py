@@ -482,7 +482,7 @@ def main():
         test_sessions(srv)
         test_audit(srv, T)
         err = srv.stop()
-        R.check("ERROR" not in err and "runtime error" not in err, "server stderr clean", err[-2000:])
+        R.check("ERROR" not in err and "runtime error" not in err, "server stderr clean", err[-6000:])
         test_tamper(srv)
         for extra, fn in [(a.db2, test_tamper_delete), (a.db3, test_tamper_tail)]:
             if extra:

@@ -259,6 +259,11 @@ static void test_csv(void)
 	CHECK(strstr(err, "引号") != NULL);
 	CHECK(r.n == 2);
 	rows_free(&r);
+	/* ... and gives the text line too when it differs from the row. */
+	CHECK(csv("a\n\"b\nc\",d\ne,\"f\ng\n", &r, err, sizeof err) == TABLE_EFORMAT);
+	CHECK(strstr(err, "第3行（文本文件的第4行）") != NULL);
+	CHECK(r.n == 2);
+	rows_free(&r);
 
 	/* Too many fields. */
 	{
