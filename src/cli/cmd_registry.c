@@ -345,6 +345,17 @@ int cmd_export(int argc, char **argv)
 		e = store_person_export(t, &sys, region, export_row, &x);
 		stx_rollback(t);
 	}
+	if (!e && !x.failed && (e = stx_begin(s, 1, &t)) == JN_OK) {
+		/* An export is a full read of many records: it goes into the log. */
+		char after[96];
+		snprintf(after, sizeof after, "{\"rows\":%ld,\"region\":\"%s\",\"format\":\"%s\"}", x.n,
+			 region ? region : "", format);
+		e = store_audit(t, &sys, "export.persons", "persons", NULL, after);
+		if (e)
+			stx_rollback(t);
+		else
+			e = stx_commit(t);
+	}
 	int wc = table_writer_close(x.w);
 	if (f && f != stdout)
 		fclose(f);

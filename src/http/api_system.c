@@ -1,9 +1,42 @@
 /* api_system.c — health, the OpenAPI document, and sign-in / sign-out. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
 #include "http/http.h"
+
+/* Until the web interface arrives: a page that tells a person where they
+ * are and what they can do.  Every asset is inline (intranets have no
+ * internet). */
+void api_index(req *r, resp *out)
+{
+	static const char PAGE[] =
+		"<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+		"<title>技能人才服务管理平台</title><style>body{font:15px/1.7 system-ui,\"Noto Sans CJK SC\","
+		"\"Microsoft YaHei\",sans-serif;max-width:760px;margin:2em auto;padding:0 1em;color:#222}"
+		"h1{font-size:22px}code{background:#f3f3f3;padding:1px 4px}td{padding:2px 10px 2px 0}</style></head><body>"
+		"<h1>技能人才服务管理平台</h1><p>服务运行正常（数据库：%s）。网页界面将在后续版本提供；"
+		"目前可通过 JSON 接口和命令行使用。</p><table>"
+		"<tr><td>接口说明</td><td><a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>（OpenAPI 3.1）</td></tr>"
+		"<tr><td>健康检查</td><td><a href=\"/health\">/health</a></td></tr>"
+		"<tr><td>登录</td><td><code>POST /api/v1/session</code> {\"username\", \"password\"} → 令牌</td></tr>"
+		"<tr><td>八级工</td><td><a href=\"/api/v1/levels\">/api/v1/levels</a></td></tr>"
+		"<tr><td>行政区划</td><td><a href=\"/api/v1/regions?parent=530000\">/api/v1/regions?parent=530000</a></td></tr>"
+		"</table><p>命令行：<code>build/jineng --help</code></p></body></html>";
+	size_t cap = sizeof PAGE + 32;
+	char *html = malloc(cap);
+	if (!html) {
+		resp_problem(out, JN_ENOMEM, NULL, NULL);
+		return;
+	}
+	int n = snprintf(html, cap, PAGE, store_engine(r->store));
+	out->status = 200;
+	out->raw = html;
+	out->raw_len = n > 0 ? (size_t)n : 0;
+	out->content_type = "text/html; charset=utf-8";
+}
 
 void api_health(req *r, resp *out)
 {

@@ -87,6 +87,7 @@ jn_err http_start(store *s, const char *addr, int port, int threads, http_server
 void http_stop(http_server *h);
 
 /* Handlers (one group per file). */
+void api_index(req *r, resp *out);
 void api_health(req *r, resp *out);
 void api_openapi(req *r, resp *out);
 void api_session_create(req *r, resp *out);

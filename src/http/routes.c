@@ -8,6 +8,7 @@
 #define STAFF (ROLE_ADMIN | ROLE_COUNTY)
 
 const route ROUTES[] = {
+	{"GET", "/", ROLE_PUBLIC, 0, api_index, "首页（平台说明与接口入口）", "系统", NULL, NULL},
 	{"GET", "/health", ROLE_PUBLIC, 0, api_health, "服务健康检查", "系统", NULL, NULL},
 	{"GET", "/api/v1/openapi.json", ROLE_PUBLIC, 0, api_openapi, "本接口的 OpenAPI 3.1 描述", "系统", NULL, NULL},
 	{"POST", "/api/v1/session", ROLE_PUBLIC, 4 * KiB, api_session_create, "登录，换取访问令牌", "账号",
