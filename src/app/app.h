@@ -37,6 +37,10 @@ const char *region_resolve(const char *text);
 /* JSON of a person: full (every field) or masked (list views). */
 json_t *person_json(const person *p, int masked);
 
+/* Inside t: inserts p (before == NULL) or writes p over before, and
+ * appends the audit entry with before and after (none when nothing
+ * changed).  JN_EFORBIDDEN when the region is outside the scope. */
+jn_err person_write(stx *t, const scope *sc, const person *before, person *p, int expect_version);
 /* Validation only (for reporting every problem of a request at once). */
 jn_err person_validate(store *s, const person_input *in, jn_fields *fe);
 jn_err person_create(store *s, const scope *sc, const person_input *in, person *out, jn_fields *fe);

@@ -229,19 +229,6 @@ static int same_person(const person *a, const person *b)
 	       strcmp(a->employer, b->employer) == 0 && strcmp(a->education, b->education) == 0;
 }
 
-static char *audit_text(const person *p)
-{
-	json_t *j = person_json(p, 0);
-	json_object_del(j, "masked");
-	json_object_del(j, "created_at");
-	json_object_del(j, "updated_at");
-	json_object_del(j, "region_name");
-	json_object_del(j, "level_name");
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	return s;
-}
-
 /* Handles one data row: 0 go on, non-zero stop (fatal set). */
 static int data_row(import_ctx *c, long row, int nf, const char *const *fields)
 {
@@ -298,30 +285,13 @@ static int data_row(import_ctx *c, long row, int nf, const char *const *fields)
 		}
 	}
 	if (!fe.count) {
-		jn_err e;
-		char subj[64];
+		jn_err e = JN_OK;
 		if (have && same_person(&existing, &p)) {
 			rep->unchanged++;
-			e = JN_OK;
-		} else if (have) {
-			e = store_person_update(c->t, c->sc, &p, 0);
-			if (!e) {
-				char *b = audit_text(&existing), *a = audit_text(&p);
-				snprintf(subj, sizeof subj, "person:%lld", (long long)p.id);
-				e = store_audit(c->t, c->sc, "person.update", subj, b, a);
-				free(b);
-				free(a);
-				rep->updated++;
-			}
 		} else {
-			e = store_person_insert(c->t, c->sc, &p);
-			if (!e) {
-				char *a = audit_text(&p);
-				snprintf(subj, sizeof subj, "person:%lld", (long long)p.id);
-				e = store_audit(c->t, c->sc, "person.create", subj, NULL, a);
-				free(a);
-				rep->created++;
-			}
+			e = person_write(c->t, c->sc, have ? &existing : NULL, &p, 0);
+			if (!e)
+				(*(have ? &rep->updated : &rep->created))++;
 		}
 		if (e == JN_EFORBIDDEN) {
 			jn_fields_add(&fe, "region", "out_of_scope", "所属地区不在您的管辖范围内");

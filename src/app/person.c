@@ -344,6 +344,20 @@ static char *audit_json(const person *p)
 
 static void subject_of(int64_t id, char out[64]) { snprintf(out, 64, "person:%lld", (long long)id); }
 
+jn_err person_write(stx *t, const scope *sc, const person *before, person *p, int expect_version)
+{
+	jn_err e = before ? store_person_update(t, sc, p, expect_version) : store_person_insert(t, sc, p);
+	if (e)
+		return e;
+	char subj[64], *b = before ? audit_json(before) : NULL, *a = audit_json(p);
+	subject_of(p->id, subj);
+	if (!b || strcmp(b, a) != 0)
+		e = store_audit(t, sc, before ? "person.update" : "person.create", subj, b, a);
+	free(b);
+	free(a);
+	return e;
+}
+
 jn_err person_validate(store *s, const person_input *in, jn_fields *fe)
 {
 	stx *t;
@@ -364,17 +378,11 @@ jn_err person_create(store *s, const scope *sc, const person_input *in, person *
 		return e;
 	e = person_from_input(t, NULL, in, NULL, store_today(), out, fe);
 	if (!e) {
-		e = store_person_insert(t, sc, out);
+		e = person_write(t, sc, NULL, out, 0);
 		if (e == JN_ECONFLICT)
 			jn_fields_add(fe, "id_number", "duplicate", "身份证号%s已登记", out->id_number);
 		else if (e == JN_EFORBIDDEN)
 			jn_fields_add(fe, "region", "out_of_scope", "所属地区不在您的管辖范围内");
-	}
-	if (!e) {
-		char subj[64], *after = audit_json(out);
-		subject_of(out->id, subj);
-		e = store_audit(t, sc, "person.create", subj, NULL, after);
-		free(after);
 	}
 	if (e) {
 		stx_rollback(t);
@@ -395,17 +403,9 @@ jn_err person_update(store *s, const scope *sc, int64_t id, const person_input *
 	if (!e)
 		e = person_from_input(t, NULL, in, &cur, store_today(), out, fe);
 	if (!e) {
-		e = store_person_update(t, sc, out, expect_version);
+		e = person_write(t, sc, &cur, out, expect_version);
 		if (e == JN_EFORBIDDEN)
 			jn_fields_add(fe, "region", "out_of_scope", "所属地区不在您的管辖范围内");
-	}
-	if (!e) {
-		char subj[64], *before = audit_json(&cur), *after = audit_json(out);
-		subject_of(id, subj);
-		if (strcmp(before, after) != 0)
-			e = store_audit(t, sc, "person.update", subj, before, after);
-		free(before);
-		free(after);
 	}
 	if (e) {
 		stx_rollback(t);

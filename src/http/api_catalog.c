@@ -67,11 +67,9 @@ void api_occupations(req *r, resp *out)
 		return;
 	}
 	stx *t;
-	jn_err e = stx_begin(r->store, 0, &t);
-	if (e) {
-		resp_problem(out, e, NULL, NULL);
+	if (!(t = read_tx(r, out)))
 		return;
-	}
+	jn_err e;
 	json_t *items = json_array();
 	e = store_occupations(t, q, limit, occ_one, items);
 	stx_rollback(t);

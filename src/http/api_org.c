@@ -34,11 +34,9 @@ void api_org_get(req *r, resp *out)
 		return;
 	}
 	stx *t;
-	jn_err e = stx_begin(r->store, 0, &t);
-	if (e) {
-		resp_problem(out, e, NULL, NULL);
+	if (!(t = read_tx(r, out)))
 		return;
-	}
+	jn_err e;
 	org o;
 	e = store_org_get(t, &r->sc, id, &o);
 	stx_rollback(t);
@@ -90,11 +88,9 @@ void api_org_list(req *r, resp *out)
 		return;
 	}
 	stx *t;
-	jn_err e = stx_begin(r->store, 0, &t);
-	if (e) {
-		resp_problem(out, e, NULL, NULL);
+	if (!(t = read_tx(r, out)))
 		return;
-	}
+	jn_err e;
 	json_t *items = json_array();
 	int64_t total = 0;
 	e = store_org_list(t, &r->sc, &f, org_one, items, &total);

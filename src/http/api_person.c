@@ -190,11 +190,9 @@ void api_person_list(req *r, resp *out)
 		return;
 	}
 	stx *t;
-	jn_err e = stx_begin(r->store, 0, &t);
-	if (e) {
-		resp_problem(out, e, NULL, NULL);
+	if (!(t = read_tx(r, out)))
 		return;
-	}
+	jn_err e;
 	json_t *items = json_array();
 	int64_t total = 0;
 	int capped = 0;

@@ -59,6 +59,9 @@ const char *req_query(req *r, const char *name, size_t maxlen, int *bad);
 /* Parses the body as a JSON object; on failure fills out with a 400. */
 json_t *req_json(req *r, resp *out);
 
+/* A read-only transaction for the handler, or NULL with out answered. */
+stx *read_tx(req *r, resp *out);
+
 /* Response helpers (problem.c). */
 void resp_json(resp *out, int status, json_t *j);
 /* An RFC 9457 problem: status from the error, stable code, Chinese title
