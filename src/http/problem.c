@@ -138,17 +138,6 @@ void json_only_fields(json_t *obj, const char *const *allowed, jn_fields *fe)
 	}
 }
 
-stx *read_tx(req *r, resp *out)
-{
-	stx *t;
-	jn_err e = stx_begin(r->store, 0, &t);
-	if (e) {
-		resp_problem(out, e, NULL, NULL);
-		return NULL;
-	}
-	return t;
-}
-
 int64_t parse_id(const char *s)
 {
 	if (!s || !*s || strlen(s) > 18)

@@ -112,6 +112,17 @@ json_t *req_json(req *r, resp *out)
 	return j;
 }
 
+stx *read_tx(req *r, resp *out)
+{
+	stx *t;
+	jn_err e = stx_begin(r->store, 0, &t);
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return NULL;
+	}
+	return t;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *c, resp *out)
 {
 	char *text;
