@@ -21,20 +21,26 @@ jn_err store_audit(stx *t, const scope *sc, const char *action, const char *subj
 		   const char *after)
 {
 	const db_driver *d = DRV(t);
-	db_rc rc = d->lock_chain(t->c);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int64_t seq = 1;
-	char prev[65] = CHAIN_GENESIS;
-	db_rows *r;
-	if ((rc = d->query(t->c, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r)) != DB_OK)
-		return store_db_err(rc);
-	int have = d->rows_next(r) == 1;
-	if (have) {
-		seq = d->rows_int(r, 0) + 1;
-		rows_copy(d, r, 1, prev, sizeof prev);
+	db_rc rc;
+	if (!t->chain_loaded) {
+		if ((rc = d->lock_chain(t->c)) != DB_OK)
+			return store_db_err(rc);
+		db_rows *r;
+		if ((rc = d->query(t->c, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r)) != DB_OK)
+			return store_db_err(rc);
+		t->chain_exists = d->rows_next(r) == 1;
+		t->chain_seq = 0;
+		memcpy(t->chain_hash, CHAIN_GENESIS, sizeof t->chain_hash);
+		if (t->chain_exists) {
+			t->chain_seq = d->rows_int(r, 0);
+			rows_copy(d, r, 1, t->chain_hash, sizeof t->chain_hash);
+		}
+		d->rows_free(r);
+		t->chain_loaded = 1;
 	}
-	d->rows_free(r);
+	int64_t seq = t->chain_seq + 1;
+	char prev[65];
+	memcpy(prev, t->chain_hash, sizeof prev);
 
 	char at[32], actor[96], hash[65];
 	store_now(at);
@@ -49,11 +55,22 @@ jn_err store_audit(stx *t, const scope *sc, const char *action, const char *subj
 		     p, 9, NULL);
 	if (rc != DB_OK)
 		return store_db_err(rc);
-	db_param h[] = {P_INT(seq), P_TEXT(hash)};
-	rc = d->exec(t->c,
-		     have ? "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"
-			  : "INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)",
-		     h, 2, NULL);
+	t->chain_seq = seq;
+	memcpy(t->chain_hash, hash, sizeof t->chain_hash);
+	t->chain_dirty = 1;
+	return JN_OK;
+}
+
+jn_err audit_flush_head(stx *t)
+{
+	if (!t->chain_dirty)
+		return JN_OK;
+	db_param h[] = {P_INT(t->chain_seq), P_TEXT(t->chain_hash)};
+	db_rc rc = DRV(t)->exec(t->c,
+				t->chain_exists ? "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"
+						: "INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)",
+				h, 2, NULL);
+	t->chain_dirty = 0;
 	return store_db_err(rc);
 }
 

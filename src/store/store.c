@@ -159,6 +159,11 @@ static void release(stx *t)
 
 jn_err stx_commit(stx *t)
 {
+	jn_err e = audit_flush_head(t);
+	if (e) {
+		stx_rollback(t);
+		return e;
+	}
 	db_rc rc = t->s->drv->commit(t->c);
 	if (rc != DB_OK)
 		t->s->drv->rollback(t->c);

@@ -13,7 +13,15 @@ struct stx {
 	db_conn *c;
 	int slot;
 	int write;
+	/* The audit chain's head, read once per transaction (the chain lock is
+	 * held until it ends) and written back once at commit. */
+	int chain_loaded, chain_dirty, chain_exists;
+	int64_t chain_seq;
+	char chain_hash[65];
 };
+
+/* Writes the audit head back if this transaction appended to the chain. */
+jn_err audit_flush_head(stx *t);
 
 struct store {
 	const db_driver *drv;
