@@ -12,6 +12,7 @@
                                             same pragmas as jineng; prints the same JSON
   lat.py pg-script FILTER OUT.sql          the same for pgbench: writes the script,
                                             prints its -D options one per line
+  lat.py pg-check FILTER                    SQL giving {"total", "ids"} of the filter (PostgreSQL)
   lat.py pgbench-log FILE...                p50/p99 of pgbench -l logs; prints JSON
   lat.py vmhwm PID                          peak RSS in KiB (VmHWM of /proc/PID/status)
 
@@ -246,6 +247,17 @@ def pg_script(qs):
     return "\n".join(out) + "\n", defs
 
 
+def pg_check(qs):
+    """One SQL statement answering {"total", "ids"} for the filter (literals inlined)."""
+    where, params, per, page = filter_sql(qs)
+    for v in params:
+        lit = str(v) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'"
+        where = where.replace("?", lit, 1)
+    return ("SELECT json_build_object('total', LEAST((SELECT COUNT(*) FROM (SELECT 1 FROM persons" + where +
+            " LIMIT %d) AS m), %d), 'ids', (SELECT COALESCE(json_agg(id ORDER BY id), '[]') FROM (SELECT id FROM persons"
+            % (COUNT_CAP + 1, COUNT_CAP) + where + " ORDER BY id LIMIT %d OFFSET %d) AS p))" % (per, (page - 1) * per))
+
+
 def pgbench_log(files):
     us = []
     for f in files:
@@ -288,6 +300,9 @@ def main(a):
         with open(a[2], "w") as f:
             f.write(script)
         print("\n".join(defs))
+        return 0
+    if cmd == "pg-check":
+        print(pg_check(a[1]))
         return 0
     if cmd == "pgbench-log":
         return pgbench_log(a[1:])

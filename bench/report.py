@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""report.py RESULTS.jsonl OUT.md — turns bench/run.sh's raw measurements
+into bench/results.md: machine, then each figure as the median and the
+min–max over its runs, with the ratios.  stdlib only."""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+
+def sh(cmd):
+    try:
+        r = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20)
+        return (r.stdout + r.stderr).strip()
+    except Exception:
+        return ""
+
+
+def machine(figs, meta):
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            for ln in f:
+                if ln.startswith("MemTotal:"):
+                    mem = "%.1f GiB" % (int(ln.split()[1]) / 1024 / 1024)
+    except OSError:
+        pass
+    cpu = sh("lscpu | sed -n 's/^Model name: *//p' | head -1")
+    rows = [
+        ("CPUs (nproc)", sh("nproc") + (" — " + cpu if cpu else "")),
+        ("memory", mem),
+        ("kernel", platform.release()),
+        ("load average (1, 5, 15 min) at the start of each part",
+         "; ".join("%s: %s" % (r["phase"], r["loadavg"]) for r in sorted(figs.get("load", []), key=lambda r: r["run"]))
+         or "not recorded by this run"),
+        ("SQLite", sh("sqlite3 --version").split(" ")[0] + " (shell; jineng links " +
+         sh("pkg-config --modversion sqlite3") + ")"),
+        ("PostgreSQL", sh("/usr/lib/postgresql/15/bin/postgres --version")),
+        ("libmicrohttpd", sh("pkg-config --modversion libmicrohttpd")),
+        ("nginx", sh("nginx -v").replace("nginx version: ", "")),
+        ("wrk", sh("wrk -v | head -1").split(" Copyright")[0]),
+        ("Python", platform.python_version()),
+        ("jineng", ("commit %s%s" % (meta["commit"], " plus uncommitted changes to %d files under src/, data/ or "
+                                                       "the Makefile" % meta["dirty_files"] if meta["dirty_files"] else
+                                                       ", no uncommitted changes to src/, data/ or the Makefile"))
+         if "commit" in meta else "commit " + sh("git rev-parse --short HEAD") +
+         " (as of the report; the working tree's state at run time was not recorded)"),
+        ("run ended", time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(os.path.getmtime(sys.argv[1])))),
+    ]
+    return rows
+
+
+def load(path):
+    figs = {}
+    notes = []
+    with open(path) as f:
+        for ln in f:
+            ln = ln.strip()
+            if not ln:
+                continue
+            d = json.loads(ln)
+            if d["fig"] == "note":
+                notes.append(d["text"])
+                continue
+            figs.setdefault(d["fig"], []).append(d)
+    return figs, notes
+
+
+def med(v):
+    return statistics.median(v) if v else float("nan")
+
+
+def fnum(x, digits=0):
+    if x != x:
+        return "–"
+    if digits == 0:
+        return "{:,.0f}".format(x)
+    return "{:,.{}f}".format(x, digits)
+
+
+def stat(v, digits=0):
+    """'median (min–max)'"""
+    if not v:
+        return "–"
+    if len(v) == 1:
+        return fnum(v[0], digits)
+    return "%s (%s–%s)" % (fnum(med(v), digits), fnum(min(v), digits), fnum(max(v), digits))
+
+
+def spread(v):
+    if len(v) < 2 or not med(v):
+        return "–"
+    return "%.0f%%" % ((max(v) - min(v)) / med(v) * 100)
+
+
+def ms(us):
+    return us / 1000.0
+
+
+def main():
+    res, out = sys.argv[1], sys.argv[2]
+    figs, notes = load(res)
+    meta = figs.get("meta", [{}])[0]
+    n = meta.get("n", 0)
+    L = []
+    w = L.append
+    w("# Jineng benchmark results")
+    w("")
+    w("Produced by `bench/run.sh %d` (see bench/README.md for what each figure means); "
+      "whole run took %d min.  Every figure is the **median (min–max) over its runs**."
+      % (n, round(meta.get("total_seconds", 0) / 60)))
+    w("")
+    w("## Machine")
+    w("")
+    w("| | |")
+    w("|---|---|")
+    for k, v in machine(figs, meta):
+        w("| %s | %s |" % (k, v))
+    w("")
+    g = figs.get("gen", [{}])[0]
+    w("Data: %s persons from `bench/gen_persons.py %d --seed %s` (%.0f MB CSV, UTF-8 with BOM), generated in %.1f s."
+      % (fnum(n), n, meta.get("seed", 1), g.get("csv_bytes", 0) / 1e6, g.get("seconds", 0)))
+    w("")
+
+    # ---- a. import
+    w("## a. Import")
+    w("")
+    w("| what | rows | runs | time, s | rows/s | spread | peak RSS, MB |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+
+    def imp_row(label, key):
+        rs = figs.get(key, [])
+        if not rs:
+            return None
+        secs = [r["seconds"] for r in rs]
+        rps = [r["rows"] / r["seconds"] for r in rs]
+        rss = [r["rss_kb"] / 1024 for r in rs if "rss_kb" in r]
+        w("| %s | %s | %d | %s | %s | %s | %s |" % (label, fnum(rs[0]["rows"]), len(rs), stat(secs, 2), stat(rps),
+                                                 spread(rps), stat(rss) if rss else "–"))
+        return med(rps)
+
+    a1 = imp_row("`jineng import persons` → SQLite", "import.sqlite.jineng")
+    a2 = imp_row("`sqlite3` shell `.import` of the normalised CSV (temp table, one INSERT … SELECT, one transaction)",
+                 "import.sqlite.shell")
+    pg_sizes = sorted({int(k.rsplit(".", 1)[1]) for k in figs if k.startswith("import.pg.jineng.")})
+    pg_ratios = []
+    for rows in pg_sizes:
+        p1 = imp_row("`jineng import persons` → PostgreSQL", "import.pg.jineng.%d" % rows)
+        p2 = imp_row("`psql \\copy` of the normalised CSV → PostgreSQL", "import.pg.copy.%d" % rows)
+        if p1 and p2:
+            pg_ratios.append((rows, p1, p2))
+    w("")
+    if a1 and a2:
+        w("**SQLite: jineng imports %s rows/s, the sqlite3 shell loads %s rows/s — jineng is %.1f× slower "
+          "(ratio %.3f).**" % (fnum(a1), fnum(a2), a2 / a1, a1 / a2))
+    for rows, p1, p2 in pg_ratios:
+        w("")
+        w("PostgreSQL at %s rows: jineng %s rows/s, `\\copy` %s rows/s — jineng is %.0f× slower." %
+          (fnum(rows), fnum(p1), fnum(p2), p2 / p1))
+    if len(pg_ratios) >= 2 and pg_ratios[-1][1] < 0.8 * pg_ratios[0][1]:
+        w("")
+        w("jineng's PostgreSQL rate falls as the file grows (%s).  The import is one transaction that updates the "
+          "single `audit_head` row once per person (src/store/audit.c, store_audit); every read of that row walks "
+          "the chain of dead row versions the transaction has left behind, so the cost per row grows with the "
+          "rows before it — quadratic." % ", ".join("%s rows/s at %s rows" % (fnum(p1), fnum(r)) for r, p1, _ in pg_ratios))
+    if pg_sizes:
+        w("")
+        if len(pg_sizes) > 1:
+            w("The PostgreSQL import runs first on the first %s rows of the file (a probe, to tell whether all %s "
+              "rows fit in the time allowed), then on %s rows." % (fnum(pg_sizes[0]), fnum(n),
+                                                                  " and ".join(fnum(r) for r in pg_sizes[1:])))
+        if max(pg_sizes) < n:
+            w("The PostgreSQL import is **not** measured on all %s rows (see the notes at the end)." % fnum(n))
+    same = figs.get("check.same_rows", [{}])[0]
+    if same:
+        w("")
+        w("Check: the rows jineng stored equal the generator's normalised rows loaded by the shell "
+          "(%s differing rows)." % same.get("differing_rows"))
+    sz = figs.get("sizes", [{}])[0]
+    if sz:
+        w("")
+        w("What jineng writes besides the persons: one audit entry per person (%s audit rows; the SQLite "
+          "database is %.0f MB after the import)." % (fnum(sz.get("audit_rows", 0)), sz.get("sqlite_db_bytes", 0) / 1e6))
+    w("")
+
+    # ---- b. search
+    w("## b. Search: `GET /api/v1/persons` against the same SQL run directly")
+    w("")
+    w("Sequential requests on one keep-alive connection (bench/lat.py, a minimal HTTP/1.1 client), admin "
+      "token, per_page=20; the SQL side runs the two statements jineng runs for the filter (first page "
+      "`… ORDER BY id LIMIT 20` and the count capped at 10 001) as many times, with jineng's pragmas "
+      "(SQLite: Python's sqlite3 module; PostgreSQL: pgbench -M prepared with the values as parameters).  "
+      "Up to %s requests per run, fewer when a run reaches %s s.  Latencies in ms."
+      % (fnum(meta.get("reqs", 0)), meta.get("lat_maxsec", "?")))
+    w("")
+    for engine, title in (("sqlite", "SQLite"), ("pg", "PostgreSQL")):
+        keys = sorted(k for k in figs if k.startswith("search.%s.http." % engine))
+        if not keys:
+            continue
+        if engine == "pg" and "load.pg.jineng" in figs:
+            w("### %s (the database of the last jineng import of all %s rows, then ANALYZE)" % (title, fnum(n)))
+        elif engine == "pg":
+            lp = figs.get("load.pg.copy", [{}])[0]
+            w("### %s (%s rows loaded with `\\copy` in %.1f s, then ANALYZE)" % (title, fnum(lp.get("rows", 0)),
+                                                                             lp.get("seconds", 0)))
+        else:
+            w("### %s (the database of the last jineng import above)" % title)
+        w("")
+        w("| filter | matches | requests/run | HTTP p50 | HTTP p99 | SQL p50 | SQL p99 | p50 ratio | p99 ratio | same answer |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        for k in keys:
+            idx = k.rsplit(".", 1)[1]
+            hs = [r["res"] for r in figs[k]]
+            ss = [r["res"] for r in figs.get("search.%s.sql.%s" % (engine, idx), [])]
+            flt = figs[k][0]["filter"].replace("%E5%BC%A0", "张")
+            h50 = [ms(x["p50_us"]) for x in hs]
+            h99 = [ms(x["p99_us"]) for x in hs]
+            s50 = [ms(x["p50_us"]) for x in ss]
+            s99 = [ms(x["p99_us"]) for x in ss]
+            same = all(h.get("total") == s.get("total") and h.get("ids") == s.get("ids") for h, s in zip(hs, ss))
+            total = hs[0].get("total")
+            w("| `%s` | %s%s | %s | %s | %s | %s | %s | %.2f | %.2f | %s |" % (
+                flt, fnum(total) if total is not None else "?", "+" if total == 10000 else "",
+                stat([x["n"] for x in hs]), stat(h50, 2), stat(h99, 2), stat(s50, 2), stat(s99, 2),
+                med(h50) / med(s50) if s50 else float("nan"), med(h99) / med(s99) if s99 else float("nan"),
+                "yes" if same and ss else "NO"))
+        w("")
+        m = figs.get("mem.serve.search.%s" % engine)
+        if m:
+            w("Peak RSS of `jineng serve` (%s) after the search runs: %.0f MB (VmHWM)." % (title, m[0]["vmhwm_kb"] / 1024))
+            w("")
+    few = [r["res"]["n"] for k in figs if k.startswith("search.") and ".http." in k for r in figs[k]]
+    if few and min(few) < 200:
+        w("Where a run managed fewer than 200 requests (the slow filters at this size), its p99 is close to its "
+          "maximum: read it as “the worst of about %d”." % min(few))
+        w("")
+    w("“matches” is the API's `total` (capped at 10 000, shown as 10,000+).  The ratio is HTTP ÷ SQL: what "
+      "jineng adds — HTTP, token check (one session lookup per request), transaction, JSON with masking — on top of the "
+      "queries themselves.")
+    w("")
+
+    # ---- c. /health
+    w("## c. HTTP: `GET /health`, wrk -t2 -c32 -d%ss" % meta.get("wrk_seconds", 10))
+    w("")
+    hs = figs.get("health.same", [{}])[0]
+    w("Same body from all three: %s (`%s`).  jineng and httpref run libmicrohttpd with 8 pool threads + epoll; "
+      "nginx serves a static file with the same bytes, `worker_processes %s` (= %s on this machine), access_log off.  "
+      "Runs are interleaved (jineng, httpref, nginx, jineng, …)."
+      % ("yes" if hs.get("same_body") else "NO", hs.get("body", ""), hs.get("nginx_workers", "?"),
+         sh("nproc") if hs.get("nginx_workers") == "auto" else hs.get("nginx_workers")))
+    w("")
+    w("| server | requests/s | spread | p50 latency, ms | p99 latency, ms | errors | vs jineng |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    base = None
+    for name, label in (("jineng", "jineng serve"), ("httpref", "bench/httpref (libmicrohttpd only)"),
+                        ("nginx", "nginx, static file")):
+        rs = [r["res"] for r in figs.get("health." + name, [])]
+        if not rs:
+            continue
+        rps = [r["rps"] for r in rs]
+        if base is None:
+            base = med(rps)
+        errs = sum(r["non2xx"] for r in rs)
+        sock = [r["socket_errors"] for r in rs if r["socket_errors"]]
+        w("| %s | %s | %s | %s | %s | %s | %.2f× |" % (label, stat(rps), spread(rps),
+                                                     stat([ms(r["p50_us"]) for r in rs], 3),
+                                                     stat([ms(r["p99_us"]) for r in rs], 3),
+                                                     str(errs) + ((" non-2xx; " + "; ".join(sock)) if sock else ""),
+                                                     med(rps) / base))
+    w("")
+    for name in ("jineng", "httpref"):
+        m = figs.get("mem.serve.health." + name)
+        if m:
+            w("Peak RSS of %s after the /health runs: %.1f MB (VmHWM)." % (name, m[0]["vmhwm_kb"] / 1024))
+            w("")
+
+    # ---- d. memory
+    w("## d. Memory (peak RSS)")
+    w("")
+    w("| process | peak RSS, MB |")
+    w("|---|---:|")
+    for label, key, field, kb in (
+            ("`jineng import persons` (SQLite, %s rows; /usr/bin/time)" % fnum(n), "import.sqlite.jineng", "rss_kb", 1),
+            ("`sqlite3` shell .import (%s rows)" % fnum(n), "import.sqlite.shell", "rss_kb", 1),
+            ("`jineng serve`, SQLite, after the search runs (VmHWM)", "mem.serve.search.sqlite", "vmhwm_kb", 1),
+            ("`jineng serve`, PostgreSQL, after the search runs (VmHWM)", "mem.serve.search.pg", "vmhwm_kb", 1),
+            ("`jineng serve`, after the /health runs (VmHWM)", "mem.serve.health.jineng", "vmhwm_kb", 1),
+            ("bench/httpref, after the /health runs (VmHWM)", "mem.serve.health.httpref", "vmhwm_kb", 1)):
+        rs = figs.get(key, [])
+        v = [r[field] / 1024 for r in rs if field in r]
+        if v:
+            w("| %s | %s |" % (label, stat(v, 1)))
+    for rows in pg_sizes:
+        rs = figs.get("import.pg.jineng.%d" % rows, [])
+        v = [r["rss_kb"] / 1024 for r in rs if "rss_kb" in r]
+        if v:
+            w("| `jineng import persons` (PostgreSQL, %s rows) | %s |" % (fnum(rows), stat(v, 1)))
+    w("")
+    if notes:
+        w("## Notes")
+        w("")
+        for t in notes:
+            w("- " + t)
+        w("")
+    w("Runs: %s per search and /health figure and for the PostgreSQL probe; %s per import of all %s rows%s."
+      % (meta.get("runs"), meta.get("import_runs"), fnum(n),
+         " (fewer than %s because each takes about a minute or more; bounded run time)" % meta.get("runs")
+         if meta.get("import_runs", 5) < meta.get("runs", 5) else ""))
+    w("")
+    with open(out, "w") as f:
+        f.write("\n".join(L))
+
+
+if __name__ == "__main__":
+    main()
