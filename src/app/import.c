@@ -393,6 +393,9 @@ jn_err import_persons(store *s, const scope *sc, const char *data, size_t len, c
 		else
 			rep->committed = 1;
 	}
+	/* A bulk load changes what the query planner should choose. */
+	if (rep->committed && rep->created + rep->updated >= 10000)
+		store_analyze(s);
 	if (c.rejects)
 		table_writer_close(c.rejects);
 	if (o->progress && !c.fatal)

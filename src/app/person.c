@@ -13,7 +13,7 @@
 #include "core/text.h"
 
 /* ---- occupation lookups, remembered during an import ---- */
-#define OCC_SLOTS 512
+#define OCC_SLOTS 4096 /* more than the catalogue has, so lookups rarely collide */
 struct occ_cache {
 	char key[OCC_SLOTS][96];
 	char code[OCC_SLOTS][16]; /* "" = known not to exist */

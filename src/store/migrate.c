@@ -63,6 +63,11 @@ static const migration MIGRATIONS[] = {
 	 " BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$;\n"
 	 "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit"
 	 " FOR EACH ROW EXECUTE FUNCTION audit_append_only();\n"},
+	{2, "search-order",
+	 /* Equality on a county or an occupation, rows in id order: no sort. */
+	 "DROP INDEX persons_occupation;\n"
+	 "CREATE INDEX persons_occupation ON persons(occupation, id);\n",
+	 NULL, NULL},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 

@@ -99,11 +99,8 @@ static void org_where(sqlb *b, const scope *sc, const org_filter *f)
 	scope_orgs(b, sc);
 	if (f->kind)
 		sqlb_and(b, "kind = ?", 1, P_TEXT(org_kind_name(f->kind)));
-	if (f->region[0]) {
-		char lo[8], hi[8];
-		region_range(f->region, lo, hi);
-		sqlb_and(b, "region >= ? AND region < ?", 2, P_TEXT(lo), P_TEXT(hi));
-	}
+	if (f->region[0])
+		sqlb_region(b, f->region);
 }
 
 jn_err store_org_list(stx *t, const scope *sc, const org_filter *f, org_fn fn, void *ctx, int64_t *total)

@@ -59,18 +59,29 @@ static void prefix_upper(const char *s, char *hi, size_t cap)
 		hi[n - 1] = (char)(hi[n - 1] + 1);
 }
 
+/* 1 when the scope's own region condition already implies region (the
+ * filter would repeat it: same code). */
+static int region_within_scope(const scope *sc, const char *region)
+{
+	return !sc->system && (sc->role == ROLE_ADMIN || sc->role == ROLE_COUNTY) && strcmp(sc->region, region) == 0;
+}
+
 static void filter_where(sqlb *b, const scope *sc, const person_filter *f)
 {
 	scope_persons(b, sc);
-	if (f->region[0]) {
-		char lo[8], hi[8];
-		region_range(f->region, lo, hi);
-		sqlb_and(b, "region >= ? AND region < ?", 2, P_TEXT(lo), P_TEXT(hi));
-	}
+	/* A county or a single occupation is an equality, so the (column, id)
+	 * index yields rows already in id order and a page stops after 20;
+	 * a city or an occupation group is a range. */
+	if (f->region[0] && !region_within_scope(sc, f->region))
+		sqlb_region(b, f->region);
 	if (f->occupation[0]) {
-		char hi[20];
-		prefix_upper(f->occupation, hi, sizeof hi);
-		sqlb_and(b, "occupation >= ? AND occupation < ?", 2, P_TEXT(f->occupation), P_TEXT(hi));
+		if (strlen(f->occupation) == 10 && strcmp(f->occupation + 8, "00") != 0) {
+			sqlb_and(b, "occupation = ?", 1, P_TEXT(f->occupation));
+		} else {
+			char hi[20];
+			prefix_upper(f->occupation, hi, sizeof hi);
+			sqlb_and(b, "occupation >= ? AND occupation < ?", 2, P_TEXT(f->occupation), P_TEXT(hi));
+		}
 	}
 	if (f->level_min > 0)
 		sqlb_and(b, "level >= ?", 1, P_INT(f->level_min));
@@ -103,7 +114,10 @@ static void filter_where(sqlb *b, const scope *sc, const person_filter *f)
 jn_err store_person_list(stx *t, const scope *sc, const person_filter *f, person_fn fn, void *ctx,
 			 int64_t *total, int *capped)
 {
-	enum { CAP = 10000 };
+	/* Counting stops here: a clerk needs "more than 1,000, narrow it
+	 * down", not the exact size of a whole city, and the count is what a
+	 * page would otherwise spend its time on. */
+	enum { CAP = 1000 };
 	int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 20;
 	int page = f->page > 0 ? f->page : 1;
 	sqlb b;
@@ -115,6 +129,7 @@ jn_err store_person_list(stx *t, const scope *sc, const person_filter *f, person
 		return e;
 
 	sqlb_init(&b, "SELECT COUNT(*) FROM (SELECT 1 FROM persons");
+	b.counting = 1;
 	filter_where(&b, sc, f);
 	sqlb_fmt(&b, " LIMIT ?) AS m", 1, P_INT(CAP + 1));
 	if (b.overflow)

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "core/regions.h"
 #include "store/store_internal.h"
 
 void sqlb_init(sqlb *b, const char *head)
@@ -85,12 +86,32 @@ void sqlb_and(sqlb *b, const char *cond, int nparams, ...)
 	va_end(ap);
 }
 
-static void region_limit(sqlb *b, const char *region)
+/* Rows under a region code.  A county is an equality: the (region, id)
+ * index then yields rows in id order and a page stops after 20 of them.
+ * A city or province is a prefix test the index cannot serve, on purpose:
+ * it covers a large share of the table, so walking the primary key in id
+ * order and filtering finds a page in a few dozen rows, where a range scan
+ * of the index would sort the whole city first (measured: 20-290 ms at
+ * 1,000,000 workers, against about 1 ms this way).  A count has no order,
+ * so there the index range is right: it reaches the city's rows at once. */
+void sqlb_region(sqlb *b, const char *region)
 {
-	char lo[8], hi[8];
-	region_range(region, lo, hi);
-	sqlb_and(b, "region >= ? AND region < ?", 2, P_TEXT(lo), P_TEXT(hi));
+	char p[8];
+	region_prefix(region, p);
+	size_t n = strlen(p);
+	if (b->counting && n < 6) {
+		char lo[8], hi[8];
+		region_range(region, lo, hi);
+		sqlb_and(b, "region >= ? AND region < ?", 2, P_TEXT(lo), P_TEXT(hi));
+	} else if (n == 6)
+		sqlb_and(b, "region = ?", 1, P_TEXT(p));
+	else if (n == 4)
+		sqlb_and(b, "substr(region, 1, 4) = ?", 1, P_TEXT(p));
+	else
+		sqlb_and(b, "substr(region, 1, 2) = ?", 1, P_TEXT(p));
 }
+
+static void region_limit(sqlb *b, const char *region) { sqlb_region(b, region); }
 
 void scope_persons(sqlb *b, const scope *sc)
 {

@@ -179,6 +179,20 @@ void stx_rollback(stx *t)
 	release(t);
 }
 
+jn_err store_analyze(store *s)
+{
+	stx *t;
+	jn_err e = stx_begin(s, 1, &t);
+	if (e)
+		return e;
+	db_rc rc = s->drv->exec_script(t->c, "ANALYZE persons");
+	if (rc != DB_OK) {
+		stx_rollback(t);
+		return store_db_err(rc);
+	}
+	return stx_commit(t);
+}
+
 const char *stx_errmsg(stx *t) { return t->s->drv->errmsg(t->c); }
 
 void store_now(char out[32])

@@ -60,6 +60,9 @@ jn_err store_occupation_get(stx *t, const char *code, occupation *out);
 /* Exact name lookup among occupations (kind occupation, then minor). */
 jn_err store_occupation_by_name(stx *t, const char *name, occupation *out);
 
+/* Refreshes the planner's statistics after a bulk change (ANALYZE). */
+jn_err store_analyze(store *s);
+
 /* ---- persons (store/person.c) ---- */
 typedef struct person_filter {
 	char region[7];       /* "" any; else the code and everything under it */

@@ -59,6 +59,7 @@ typedef struct sqlb {
 	db_param p[SQLB_MAX_PARAMS];
 	char text[SQLB_MAX_PARAMS][128];
 	int nwhere;
+	int counting; /* building a count: region prefixes as index ranges */
 } sqlb;
 
 void sqlb_init(sqlb *b, const char *head);
@@ -67,6 +68,9 @@ void sqlb_raw(sqlb *b, const char *text);
 void sqlb_and(sqlb *b, const char *cond, int nparams, ...);
 /* Appends text with "?" markers replaced by new parameters. */
 void sqlb_fmt(sqlb *b, const char *text, int nparams, ...);
+
+/* Appends the condition "region is this code or under it". */
+void sqlb_region(sqlb *b, const char *region);
 
 /* The scope's limit on rows of a table whose region column is `region_col`
  * and whose own-record column (for workers / organisations) is `self_col`. */
