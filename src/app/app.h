@@ -37,6 +37,8 @@ const char *region_resolve(const char *text);
 /* JSON of a person: full (every field) or masked (list views). */
 json_t *person_json(const person *p, int masked);
 
+/* 1 when b would change nothing of a (the fields a person can change). */
+int person_same(const person *a, const person *b);
 /* Inside t: inserts p (before == NULL) or writes p over before, and
  * appends the audit entry with before and after (none when nothing
  * changed).  JN_EFORBIDDEN when the region is outside the scope. */
@@ -73,7 +75,7 @@ jn_err session_login(store *s, const char *username, const char *password, char 
 		     char expires_at[32], account *acct, int *retry_after);
 /* Resolves a bearer token into the caller's scope. */
 jn_err session_scope(store *s, const char *token, scope *out);
-jn_err session_logout(store *s, const char *token);
+jn_err session_logout(store *s, const scope *sc, const char *token);
 void scope_from_account(const account *a, scope *out);
 scope scope_system(void);
 

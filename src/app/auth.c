@@ -187,17 +187,19 @@ jn_err session_login(store *s, const char *username, const char *password, char 
 	char subj[64];
 	snprintf(subj, sizeof subj, "account:%lld", (long long)acct->id);
 	if (!ok) {
-		int failed = acct->failed + 1;
-		char until[32] = "";
-		if (failed >= FREE_ATTEMPTS) {
+		/* Counted in the database, so parallel guesses all count. */
+		int failed = 0;
+		e = store_account_fail(t, acct->id, &failed);
+		if (!e && failed >= FREE_ATTEMPTS) {
+			char until[32];
 			int shift = failed - FREE_ATTEMPTS;
 			long wait = shift >= 10 ? MAX_WAIT_S : (2L << shift);
 			if (wait > MAX_WAIT_S)
 				wait = MAX_WAIT_S;
 			iso_after(wait, until);
 			*retry_after = (int)wait;
+			e = store_account_set_failed(t, acct->id, failed, until);
 		}
-		e = store_account_set_failed(t, acct->id, failed, until);
 		if (!e)
 			e = store_audit(t, &sc, "session.fail", subj, NULL, NULL);
 		if (e)
@@ -244,7 +246,7 @@ jn_err session_scope(store *s, const char *token, scope *out)
 	return JN_OK;
 }
 
-jn_err session_logout(store *s, const char *token)
+jn_err session_logout(store *s, const scope *sc, const char *token)
 {
 	char digest[65];
 	token_digest(token, digest);
@@ -253,6 +255,11 @@ jn_err session_logout(store *s, const char *token)
 	if (e)
 		return e;
 	e = store_session_revoke(t, digest);
+	if (!e && sc) {
+		char subj[64];
+		snprintf(subj, sizeof subj, "account:%lld", (long long)sc->account_id);
+		e = store_audit(t, sc, "session.delete", subj, NULL, NULL);
+	}
 	if (e) {
 		stx_rollback(t);
 		return e;

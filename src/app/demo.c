@@ -174,7 +174,10 @@ jn_err demo_load(store *s, FILE *out)
 			return e;
 		}
 		const region_entry *r = USERS[i].region[0] ? region_find(USERS[i].region) : NULL;
-		fprintf(out, "  %-8s %-10s 密码 %s  %s\n", role_name_zh(a.role), USERS[i].user, pw, r ? r->name : "");
+		/* Username and password first: they line up whatever the width
+		 * of the Chinese that follows. */
+		fprintf(out, "  %-11s 密码 %-14s %s%s%s\n", USERS[i].user, pw, role_name_zh(a.role), r ? " · " : "",
+			r ? r->name : "");
 	}
 	fprintf(out, "\n");
 	return JN_OK;

@@ -222,13 +222,6 @@ static void write_reject(import_ctx *c, long row, int nf, const char *const *fie
 	free(r);
 }
 
-static int same_person(const person *a, const person *b)
-{
-	return strcmp(a->name, b->name) == 0 && strcmp(a->region, b->region) == 0 && strcmp(a->phone, b->phone) == 0 &&
-	       strcmp(a->occupation, b->occupation) == 0 && a->level == b->level &&
-	       strcmp(a->employer, b->employer) == 0 && strcmp(a->education, b->education) == 0;
-}
-
 /* Handles one data row: 0 go on, non-zero stop (fatal set). */
 static int data_row(import_ctx *c, long row, int nf, const char *const *fields)
 {
@@ -286,7 +279,7 @@ static int data_row(import_ctx *c, long row, int nf, const char *const *fields)
 	}
 	if (!fe.count) {
 		jn_err e = JN_OK;
-		if (have && same_person(&existing, &p)) {
+		if (have && person_same(&existing, &p)) {
 			rep->unchanged++;
 		} else {
 			e = person_write(c->t, c->sc, have ? &existing : NULL, &p, 0);
@@ -325,8 +318,12 @@ static int data_row(import_ctx *c, long row, int nf, const char *const *fields)
 static int on_row(void *ctx, long rowno, int nf, const char *const *fields)
 {
 	import_ctx *c = ctx;
-	if (!c->headers)
-		return header_row(c, nf, fields) ? 1 : 0;
+	if (!c->headers) {
+		int r = header_row(c, nf, fields);
+		if (r < 0)
+			c->fatal = JN_ENOMEM;
+		return r ? 1 : 0;
+	}
 	return data_row(c, rowno, nf, fields);
 }
 
@@ -337,8 +334,12 @@ jn_err import_persons(store *s, const scope *sc, const char *data, size_t len, c
 	rep->errors = json_array();
 	import_ctx c = {.s = s, .sc = sc, .o = o, .rep = rep, .today = store_today()};
 	c.cache = occ_cache_create();
-	if (!c.cache || !rep->errors)
+	if (!c.cache || !rep->errors) {
+		occ_cache_destroy(c.cache);
+		json_decref(rep->errors);
+		rep->errors = NULL;
 		return JN_ENOMEM;
+	}
 	char err[256] = "";
 	int rc;
 	char *utf8 = NULL;
@@ -420,7 +421,7 @@ json_t *import_report_json(const import_report *rep)
 	json_object_set_new(j, "rejected", json_integer(rep->rejected));
 	json_object_set_new(j, "committed", json_boolean(rep->committed));
 	json_object_set_new(j, "encoding", json_string(rep->encoding));
-	json_object_set(j, "errors", rep->errors ? rep->errors : json_array());
+	json_object_set_new(j, "errors", rep->errors ? json_incref(rep->errors) : json_array());
 	return j;
 }
 

@@ -312,7 +312,16 @@ json_t *person_json(const person *p, int masked)
 	json_object_set_new(j, "id_number", json_string(idn));
 	json_object_set_new(j, "name", json_string(p->name));
 	json_object_set_new(j, "gender", json_string(gbuf));
-	json_object_set_new(j, "birth_date", json_string(p->birth_date));
+	/* The hidden middle of a masked ID number is the birth date: a masked
+	 * record gives the year only. */
+	if (masked) {
+		char year[5] = {0};
+		memcpy(year, p->birth_date, 4);
+		json_object_set_new(j, "birth_date", json_null());
+		json_object_set_new(j, "birth_year", json_integer(strtol(year, NULL, 10)));
+	} else {
+		json_object_set_new(j, "birth_date", json_string(p->birth_date));
+	}
 	json_object_set_new(j, "region", json_string(p->region));
 	json_object_set_new(j, "region_name", json_string(r ? r->name : ""));
 	json_object_set_new(j, "phone", json_string(phone));
@@ -343,6 +352,13 @@ static char *audit_json(const person *p)
 }
 
 static void subject_of(int64_t id, char out[64]) { snprintf(out, 64, "person:%lld", (long long)id); }
+
+int person_same(const person *a, const person *b)
+{
+	return strcmp(a->name, b->name) == 0 && strcmp(a->region, b->region) == 0 && strcmp(a->phone, b->phone) == 0 &&
+	       strcmp(a->occupation, b->occupation) == 0 && a->level == b->level &&
+	       strcmp(a->employer, b->employer) == 0 && strcmp(a->education, b->education) == 0;
+}
 
 jn_err person_write(stx *t, const scope *sc, const person *before, person *p, int expect_version)
 {
@@ -402,6 +418,13 @@ jn_err person_update(store *s, const scope *sc, int64_t id, const person_input *
 	e = store_person_get(t, sc, id, &cur);
 	if (!e)
 		e = person_from_input(t, NULL, in, &cur, store_today(), out, fe);
+	if (!e && person_same(&cur, out)) {
+		/* Nothing changes: no new version, no audit entry. */
+		if (expect_version > 0 && cur.version != expect_version)
+			e = JN_ECONFLICT;
+		stx_rollback(t);
+		return e;
+	}
 	if (!e) {
 		e = person_write(t, sc, &cur, out, expect_version);
 		if (e == JN_EFORBIDDEN)
@@ -473,7 +496,7 @@ static int hist_one(void *ctx, const audit_entry *e)
 jn_err person_history(store *s, const scope *sc, int64_t id, json_t **out)
 {
 	stx *t;
-	jn_err e = stx_begin(s, 0, &t);
+	jn_err e = stx_begin(s, 1, &t); /* the history shows full records: an audited read */
 	if (e)
 		return e;
 	person p;
@@ -484,10 +507,15 @@ jn_err person_history(store *s, const scope *sc, int64_t id, json_t **out)
 		subject_of(id, f.subject);
 		snprintf(f.action_prefix, sizeof f.action_prefix, "person.");
 		f.per_page = 500;
-		/* Reads are audited as "read.person", so the prefix keeps writes. */
+		/* Reads are audited as "read.*", so the prefix keeps writes. */
 		e = store_audit_list(t, &f, hist_one, &h);
+		if (!e)
+			e = store_audit(t, sc, "read.person.history", f.subject, NULL, NULL);
 	}
-	stx_rollback(t);
+	if (!e)
+		e = stx_commit(t);
+	else
+		stx_rollback(t);
 	if (e) {
 		json_decref(h.arr);
 		return e;

@@ -340,21 +340,21 @@ int cmd_export(int argc, char **argv)
 	table_writer_row(x.w, (int)(sizeof head / sizeof head[0]), head);
 	scope sys = scope_system();
 	stx *t;
-	jn_err e = stx_begin(s, 0, &t);
+	/* The export is a full read of many records: it is logged before any
+	 * record leaves, so a failed or interrupted export is logged too. */
+	jn_err e = stx_begin(s, 1, &t);
 	if (!e) {
-		e = store_person_export(t, &sys, region, export_row, &x);
-		stx_rollback(t);
-	}
-	if (!e && !x.failed && (e = stx_begin(s, 1, &t)) == JN_OK) {
-		/* An export is a full read of many records: it goes into the log. */
 		char after[96];
-		snprintf(after, sizeof after, "{\"rows\":%ld,\"region\":\"%s\",\"format\":\"%s\"}", x.n,
-			 region ? region : "", format);
+		snprintf(after, sizeof after, "{\"region\":\"%s\",\"format\":\"%s\"}", region ? region : "", format);
 		e = store_audit(t, &sys, "export.persons", "persons", NULL, after);
 		if (e)
 			stx_rollback(t);
 		else
 			e = stx_commit(t);
+	}
+	if (!e && (e = stx_begin(s, 0, &t)) == JN_OK) {
+		e = store_person_export(t, &sys, region, export_row, &x);
+		stx_rollback(t);
 	}
 	int wc = table_writer_close(x.w);
 	if (f && f != stdout)

@@ -1,4 +1,5 @@
 /* main.c — jineng: dispatches to the command named by the first argument. */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	if (sodium_init() < 0) {
+		fprintf(stderr, "jineng: 无法初始化加密库（libsodium）\n");
+		return EXIT_FAILED;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -17,6 +17,7 @@ static const struct {
 	[JN_EFORBIDDEN] = {"forbidden", "无权进行此操作"},
 	[JN_ETOOMANY] = {"too_many_attempts", "尝试次数过多，请稍后再试"},
 	[JN_ETOOLARGE] = {"too_large", "内容超过大小限制"},
+	[JN_EBUSY] = {"busy", "数据正被其他操作（如批量导入）占用，请稍后再试"},
 	[JN_ENOMEM] = {"out_of_memory", "服务器内存不足"},
 	[JN_EDB] = {"storage_error", "数据存储出错"},
 	[JN_EIO] = {"io_error", "读写出错"},

@@ -17,6 +17,7 @@ typedef enum jn_err {
 	JN_EFORBIDDEN, /* signed in, but the role may not do this               */
 	JN_ETOOMANY,   /* too many failed attempts; retry later                  */
 	JN_ETOOLARGE,  /* body or field over its limit                           */
+	JN_EBUSY,      /* the data is locked by a long write (an import): retry */
 	JN_ENOMEM,
 	JN_EDB,        /* the storage engine failed                              */
 	JN_EIO,

@@ -10,7 +10,7 @@ static const char *const PERSON_FIELDS[] = {"id_number", "name", "gender", "birt
 					    "occupation", "level", "employer", "education", "version", NULL};
 
 /* Reads a person_input from a JSON body; 0 when fe got errors. */
-static void read_input(json_t *b, person_input *in, jn_fields *fe)
+static void read_input(json_t *b, person_input *in, char level_buf[24], jn_fields *fe)
 {
 	json_only_fields(b, PERSON_FIELDS, fe);
 	in->id_number = json_field_str(b, "id_number", 40, fe);
@@ -20,7 +20,7 @@ static void read_input(json_t *b, person_input *in, jn_fields *fe)
 	in->phone = json_field_str(b, "phone", 40, fe);
 	in->region = json_field_str(b, "region", 100, fe);
 	in->occupation = json_field_str(b, "occupation", 100, fe);
-	in->level = json_field_str(b, "level", 40, fe);
+	in->level = json_field_str_or_int(b, "level", 40, level_buf, fe);
 	in->employer = json_field_str(b, "employer", 400, fe);
 	in->education = json_field_str(b, "education", 60, fe);
 }
@@ -32,7 +32,8 @@ void api_person_create(req *r, resp *out)
 		return;
 	jn_fields fe = {0};
 	person_input in = {0};
-	read_input(b, &in, &fe);
+	char level_buf[24];
+	read_input(b, &in, level_buf, &fe);
 	person p;
 	jn_err e;
 	if (fe.count) {
@@ -76,7 +77,8 @@ void api_person_patch(req *r, resp *out)
 		return;
 	jn_fields fe = {0};
 	person_input in = {0};
-	read_input(b, &in, &fe);
+	char level_buf[24];
+	read_input(b, &in, level_buf, &fe);
 	int version = 0;
 	json_t *v = json_object_get(b, "version");
 	if (v && !json_is_integer(v))
@@ -174,8 +176,15 @@ void api_person_list(req *r, resp *out)
 		else
 			memcpy(f.region, region, 7);
 	}
-	if (occ)
-		snprintf(f.occupation, sizeof f.occupation, "%s", occ);
+	if (occ) {
+		int ok = occ[0] != '\0';
+		for (const char *c = occ; *c; c++)
+			ok &= (*c >= '0' && *c <= '9') || *c == '-';
+		if (!ok)
+			jn_fields_add(&fe, "occupation", "invalid", "职业应为职业编码或其前缀，如 6-18-02-04");
+		else
+			snprintf(f.occupation, sizeof f.occupation, "%s", occ);
+	}
 	if (q) {
 		/* Trim spaces people paste around names and numbers. */
 		while (*q == ' ')

@@ -106,7 +106,7 @@ void api_session_create(req *r, resp *out)
 
 void api_session_delete(req *r, resp *out)
 {
-	jn_err e = session_logout(r->store, r->token);
+	jn_err e = session_logout(r->store, &r->sc, r->token);
 	if (e) {
 		resp_problem(out, e, NULL, NULL);
 		return;

@@ -76,6 +76,8 @@ int http_status_of(jn_err e);
  * returned string belongs to the JSON object.  Absent → NULL; JSON null →
  * "" (clears the field on PATCH). */
 const char *json_field_str(json_t *obj, const char *name, size_t maxlen, jn_fields *fe);
+/* The same, also taking an integer (written into buf): "level": 3. */
+const char *json_field_str_or_int(json_t *obj, const char *name, size_t maxlen, char buf[24], jn_fields *fe);
 /* Rejects fields of obj not in the NULL-terminated list allowed. */
 void json_only_fields(json_t *obj, const char *const *allowed, jn_fields *fe);
 /* Parses a positive 64-bit id from a path parameter; 0 when invalid. */

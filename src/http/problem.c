@@ -28,6 +28,8 @@ int http_status_of(jn_err e)
 		return 429;
 	case JN_ETOOLARGE:
 		return 413;
+	case JN_EBUSY:
+		return 503;
 	case JN_EDB:
 	case JN_EIO:
 	case JN_ENOMEM:
@@ -71,6 +73,8 @@ void resp_problem(resp *out, jn_err e, const jn_fields *fe, const char *detail_f
 	if (e == JN_EINVAL && fe && fe->count && !detail[0])
 		snprintf(detail, sizeof detail, "%s", fe->e[0].message);
 	resp_problem_code(out, http_status_of(e), jn_err_code(e), jn_err_title_zh(e), detail);
+	if (e == JN_EBUSY)
+		out->retry_after = 5;
 	if (fe && fe->count) {
 		json_t *errs = json_array();
 		for (int i = 0; i < fe->count && i < JN_FIELDS_MAX; i++) {
@@ -93,14 +97,6 @@ const char *json_field_str(json_t *obj, const char *name, size_t maxlen, jn_fiel
 		return NULL;
 	if (json_is_null(v))
 		return "";
-	if (json_is_integer(v)) {
-		/* Numbers are accepted where people write numbers (level: 3). */
-		static __thread char buf[8][32];
-		static __thread int k;
-		char *b = buf[k++ & 7];
-		snprintf(b, 32, "%lld", (long long)json_integer_value(v));
-		return b;
-	}
 	if (!json_is_string(v)) {
 		jn_fields_add(fe, name, "wrong_type", "应为字符串");
 		return NULL;
@@ -116,6 +112,16 @@ const char *json_field_str(json_t *obj, const char *name, size_t maxlen, jn_fiel
 		return NULL;
 	}
 	return s;
+}
+
+const char *json_field_str_or_int(json_t *obj, const char *name, size_t maxlen, char buf[24], jn_fields *fe)
+{
+	json_t *v = json_object_get(obj, name);
+	if (v && json_is_integer(v)) {
+		snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
+		return buf;
+	}
+	return json_field_str(obj, name, maxlen, fe);
 }
 
 void json_only_fields(json_t *obj, const char *const *allowed, jn_fields *fe)

@@ -28,6 +28,8 @@ typedef struct conn_state {
 	char *body;
 	size_t len, cap;
 	int too_large;
+	scope sc;             /* the caller, resolved from the headers */
+	int authed;
 } conn_state;
 
 /* Matches path against a pattern with {x} segments. */
@@ -173,6 +175,30 @@ static void authenticate(req *r, struct MHD_Connection *c)
 		r->authed = 1;
 }
 
+/* Answers an early problem, before any body is read. */
+static enum MHD_Result early(struct MHD_Connection *c, conn_state *cs, const char *url, const char *method)
+{
+	resp out = {0};
+	switch (cs->status_early) {
+	case 404:
+		resp_problem_code(&out, 404, "no_route", "没有这个接口", url);
+		break;
+	case 405:
+		resp_problem_code(&out, 405, "method_not_allowed", "此接口不支持该请求方法", method);
+		break;
+	case 413:
+		resp_problem_code(&out, 413, "too_large", "内容超过大小限制", "请求体超过此接口允许的大小");
+		break;
+	case 401:
+		resp_problem(&out, JN_EAUTH, NULL, "请先登录（Authorization: Bearer 令牌）");
+		break;
+	default:
+		resp_problem(&out, JN_EFORBIDDEN, NULL, "%s无权使用此功能", role_name_zh(cs->sc.role));
+		break;
+	}
+	return send_resp(c, &out);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -180,25 +206,42 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	http_server *h = cls;
 	conn_state *cs = *con_cls;
 	if (!cs) {
+		/* First call: headers only.  Everything that can be refused
+		 * without the body is refused now, so nobody can make the
+		 * server hold a body it was never going to accept. */
 		cs = calloc(1, sizeof *cs);
 		if (!cs)
 			return MHD_NO;
 		*con_cls = cs;
 		int known;
 		cs->rt = find_route(method, url, cs, &known);
-		if (!cs->rt)
+		if (!cs->rt) {
 			cs->status_early = known ? 405 : 404;
+			return early(c, cs, url, method);
+		}
+		if (cs->rt->roles != ROLE_PUBLIC) {
+			req r = {.store = h->s};
+			authenticate(&r, c);
+			cs->sc = r.sc;
+			cs->authed = r.authed;
+			if (!r.authed)
+				cs->status_early = 401;
+			else if (!(cs->rt->roles & (int)r.sc.role))
+				cs->status_early = 403;
+			if (cs->status_early)
+				return early(c, cs, url, method);
+		}
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cs->rt && cl) {
-			unsigned long long n = strtoull(cl, NULL, 10);
-			if (n > cs->rt->body_limit && cs->rt->body_limit)
-				cs->too_large = 1;
+		if (cl && strtoull(cl, NULL, 10) > cs->rt->body_limit) {
+			cs->status_early = 413;
+			return early(c, cs, url, method);
 		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		size_t limit = cs->rt ? cs->rt->body_limit : 0;
-		if (!cs->too_large && cs->rt && limit) {
+		/* A body without Content-Length (chunked) is checked as it comes. */
+		size_t limit = cs->rt->body_limit;
+		if (!cs->too_large) {
 			if (cs->len + *upload_size > limit) {
 				cs->too_large = 1;
 				free(cs->body);
@@ -209,6 +252,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 					size_t ncap = cs->cap ? cs->cap : 4096;
 					while (ncap < cs->len + *upload_size + 1)
 						ncap *= 2;
+					if (ncap > limit + 1)
+						ncap = limit + 1;
 					char *nb = realloc(cs->body, ncap);
 					if (!nb)
 						return MHD_NO;
@@ -223,20 +268,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (cs->too_large) {
+		cs->status_early = 413;
+		return early(c, cs, url, method);
+	}
 
 	resp out = {0};
-	if (cs->status_early == 404) {
-		resp_problem_code(&out, 404, "no_route", "没有这个接口", url);
-		return send_resp(c, &out);
-	}
-	if (cs->status_early == 405) {
-		resp_problem_code(&out, 405, "method_not_allowed", "此接口不支持该请求方法", method);
-		return send_resp(c, &out);
-	}
-	if (cs->too_large) {
-		resp_problem_code(&out, 413, "too_large", "内容超过大小限制", "请求体超过此接口允许的大小");
-		return send_resp(c, &out);
-	}
 	req r = {0};
 	r.method = method;
 	r.path = url;
@@ -248,17 +285,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	r.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	r.conn = c;
 	r.store = h->s;
-	if (cs->rt->roles != ROLE_PUBLIC)
-		authenticate(&r, c);
-	if (cs->rt->roles != ROLE_PUBLIC) {
-		if (!r.authed) {
-			resp_problem(&out, JN_EAUTH, NULL, "请先登录（Authorization: Bearer 令牌）");
-			return send_resp(c, &out);
-		}
-		if (!(cs->rt->roles & (int)r.sc.role)) {
-			resp_problem(&out, JN_EFORBIDDEN, NULL, "%s无权使用此功能", role_name_zh(r.sc.role));
-			return send_resp(c, &out);
-		}
+	r.sc = cs->sc;
+	r.authed = cs->authed;
+	if (r.authed) {
+		const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+		r.token = a ? a + 7 : NULL;
 	}
 	cs->rt->fn(&r, &out);
 	if (!out.status)

@@ -74,6 +74,21 @@ jn_err store_account_set_failed(stx *t, int64_t id, int failed, const char *lock
 		DRV(t)->exec(t->c, "UPDATE accounts SET failed = $1, locked_until = $2 WHERE id = $3", p, 3, NULL));
 }
 
+jn_err store_account_fail(stx *t, int64_t id, int *failed)
+{
+	const db_driver *d = DRV(t);
+	db_param p[] = {P_INT(id)};
+	db_rows *r;
+	db_rc rc = d->query(t->c, "UPDATE accounts SET failed = failed + 1 WHERE id = $1 RETURNING failed", p, 1, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	int st = d->rows_next(r);
+	if (st == 1)
+		*failed = (int)d->rows_int(r, 0);
+	d->rows_free(r);
+	return st == 1 ? JN_OK : JN_EDB;
+}
+
 jn_err store_session_insert(stx *t, const char *token_hash, int64_t account_id, const char *now,
 			    const char *expires_at)
 {

@@ -54,7 +54,7 @@ jn_err store_occupations(stx *t, const char *q, int limit, occupation_fn fn, voi
 	sqlb b;
 	sqlb_init(&b, "SELECT code, name, kind, parent, mark FROM occupations");
 	if (q && q[0]) {
-		char like[140], hi[40];
+		char like[2 * 128 + 3], hi[128];
 		size_t o = 0;
 		like[o++] = '%';
 		for (const char *c = q; *c && o < sizeof like - 3; c++) {
@@ -64,11 +64,19 @@ jn_err store_occupations(stx *t, const char *q, int limit, occupation_fn fn, voi
 		}
 		like[o++] = '%';
 		like[o] = '\0';
-		snprintf(hi, sizeof hi, "%s", q);
-		size_t n = strlen(hi);
-		hi[n - 1] = (char)(hi[n - 1] + 1);
-		sqlb_and(&b, "((code >= ? AND code < ?) OR name LIKE ? ESCAPE '\\')", 3, P_TEXT(q), P_TEXT(hi),
-			 P_TEXT(like));
+		int code_like = strlen(q) < sizeof hi;
+		for (const char *c = q; *c; c++)
+			code_like &= (*c >= '0' && *c <= '9') || *c == '-';
+		if (code_like) {
+			/* A code prefix: a range on the code (ASCII, so the bound
+			 * stays valid text). */
+			snprintf(hi, sizeof hi, "%s", q);
+			size_t n = strlen(hi);
+			hi[n - 1] = (char)(hi[n - 1] + 1);
+			sqlb_and(&b, "code >= ? AND code < ?", 2, P_TEXT(q), P_TEXT(hi));
+		} else {
+			sqlb_and(&b, "name LIKE ? ESCAPE '\\'", 1, P_TEXT(like));
+		}
 	}
 	sqlb_fmt(&b, " ORDER BY code LIMIT ?", 1, P_INT(limit));
 	if (b.overflow)

@@ -87,10 +87,10 @@ static void filter_where(sqlb *b, const scope *sc, const person_filter *f)
 		sqlb_and(b, "level >= ?", 1, P_INT(f->level_min));
 	if (f->q[0]) {
 		/* A name substring, or (digits) an ID-number prefix. */
-		char like[128];
+		char like[2 * sizeof f->q + 3]; /* every byte may need an escape */
 		size_t o = 0;
 		like[o++] = '%';
-		for (const char *c = f->q; *c && o < sizeof like - 3; c++) {
+		for (const char *c = f->q; *c; c++) {
 			if (*c == '%' || *c == '_' || *c == '\\')
 				like[o++] = '\\';
 			like[o++] = *c;

@@ -15,7 +15,7 @@ jn_err store_db_err(db_rc rc)
 	case DB_CONSTRAINT:
 		return JN_ECONFLICT;
 	case DB_BUSY:
-		return JN_ECONFLICT;
+		return JN_EBUSY;
 	default:
 		return JN_EDB;
 	}
@@ -62,6 +62,8 @@ jn_err store_open(const char *url, int pool, store **out, char *err, size_t errc
 	store *s = calloc(1, sizeof *s);
 	if (!s)
 		return JN_ENOMEM;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	s->drv = drv;
 	s->url = strdup(url);
 	s->n = pool;
@@ -71,8 +73,6 @@ jn_err store_open(const char *url, int pool, store **out, char *err, size_t errc
 		store_close(s);
 		return JN_ENOMEM;
 	}
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
 	for (int i = 0; i < pool; i++) {
 		if (drv->open(target, &s->conns[i], err, errcap) != DB_OK) {
 			store_close(s);
@@ -142,6 +142,13 @@ jn_err stx_begin(store *s, int write, stx **out)
 			free(t);
 			return e;
 		}
+	}
+	/* Writers take the audit chain's lock before their first write, so two
+	 * writers never hold a row lock and wait for the chain in opposite
+	 * order (SQLite's BEGIN IMMEDIATE already serialises writers). */
+	if (write && (rc = s->drv->lock_chain(t->c)) != DB_OK) {
+		stx_rollback(t);
+		return store_db_err(rc);
 	}
 	*out = t;
 	return JN_OK;

@@ -116,6 +116,8 @@ typedef struct account {
 jn_err store_account_insert(stx *t, account *a);
 jn_err store_account_by_username(stx *t, const char *username, account *out);
 jn_err store_account_get(stx *t, int64_t id, account *out);
+/* Counts one more failed sign-in, atomically; *failed = the new count. */
+jn_err store_account_fail(stx *t, int64_t id, int *failed);
 jn_err store_account_set_failed(stx *t, int64_t id, int failed, const char *locked_until);
 jn_err store_session_insert(stx *t, const char *token_hash, int64_t account_id, const char *now,
 			    const char *expires_at);

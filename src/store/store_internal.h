@@ -57,7 +57,7 @@ typedef struct sqlb {
 	int overflow;
 	int n;
 	db_param p[SQLB_MAX_PARAMS];
-	char text[SQLB_MAX_PARAMS][128];
+	char text[SQLB_MAX_PARAMS][256];
 	int nwhere;
 	int counting; /* building a count: region prefixes as index ranges */
 } sqlb;

@@ -55,11 +55,13 @@ def setup(srv):
              ("qiye", "employer", ["--org", str(orgs[0])]), ("peixun", "trainer", ["--org", str(orgs[1])]),
              ("pingjia", "evaluator", ["--org", str(orgs[2])]),
              ("worker", "worker", ["--person", people["ht1"]["id_number"]]),
-             ("victim", "county", ["--region", "530402"])]
+             ("victim", "county", ["--region", "530402"]), ("yuxi", "admin", ["--region", "530400"])]
     for u, role, extra in users:
         r = srv.cli("user", "add", "--db", srv.db, "--username", u, "--role", role, *extra, stdin=(PW + "\n").encode())
         R.check(r.returncode == 0, "user add " + u, r.stderr.decode())
-        if u != "victim":
+        if u == "yuxi":
+            T["cityadmin"] = login(srv, u)
+        elif u != "victim":
             T[role if role != "county" or u == "hongta" else "county2"] = login(srv, u)
     return T, orgs, people
 
@@ -194,6 +196,21 @@ def test_persons(srv, T, people):
     R.check(all("*" in x["id_number"] and x["masked"] for x in j["items"]), "ID numbers masked in lists")
     R.check(all(x["phone"] == "" or "****" in x["phone"] for x in j["items"]), "phones masked in lists")
     R.check(any(x["id_number"].startswith("530402") and x["id_number"].endswith(people["ht1"]["id_number"][-4:]) for x in j["items"]), "mask keeps first 6 and last 4")
+    R.check(all(x["birth_date"] is None and x["birth_year"] > 1900 for x in j["items"]), "masked rows give the birth year only (the mask hides the date)")
+    st, j, _ = srv.request("GET", "/api/v1/persons?per_page=200", token=T["cityadmin"])
+    R.check(st == 200 and j["items"] and all(x["region"].startswith("5304") for x in j["items"]), "city admin sees the city only")
+    st, j, _ = srv.request("GET", f"/api/v1/persons/{people['ql1']['id']}", token=T["cityadmin"])
+    R.check(st == 404, "city admin: another city's person is 404")
+    st, j, _ = srv.request("GET", "/api/v1/persons?occupation=abc", token=A)
+    R.check(st == 422 and j["errors"][0]["field"] == "occupation", "occupation filter must be a code", j)
+    st, j, _ = srv.request("GET", "/api/v1/persons?occupation=%C2%BF", token=A)
+    R.check(st == 422, "non-ASCII occupation filter 422, not 500", st)
+    st, j, _ = srv.request("GET", "/api/v1/occupations?q=%C2%BF", token=A)
+    R.check(st == 200, "non-ASCII occupation search is a name search", st)
+    st, j, _ = srv.request("GET", "/api/v1/persons?q=" + "%25_" * 40, token=A)
+    R.check(st == 200 and not j["items"], "long pattern-like q is literal", st)
+    st, j, h = srv.request("GET", "/health", "x" * 10)
+    R.check(st == 413, "a body on a route that takes none is refused", st)
     st, j, _ = srv.request("GET", "/api/v1/persons?region=530400", token=A)
     regions = {x["region"] for x in j["items"]}
     R.check(st == 200 and regions and all(r.startswith("5304") for r in regions) and "530402" in regions, "region matches everything under it", regions)
@@ -220,6 +237,8 @@ def test_persons(srv, T, people):
     R.check(st == 200 and j["phone"] == "0877-2012345" and j["version"] == 2, "patch phone (landline)", j)
     st, j, _ = srv.request("PATCH", f"/api/v1/persons/{pid}", {"phone": "13800000000", "version": 1}, T["county"])
     R.check(st == 409, "stale version 409", j)
+    st, j, _ = srv.request("PATCH", f"/api/v1/persons/{pid}", {"phone": "0877-2012345"}, T["county"])
+    R.check(st == 200 and j["version"] == 2, "a PATCH that changes nothing makes no new version", j)
     st, j, _ = srv.request("PATCH", f"/api/v1/persons/{pid}", {"id_number": people["ht2"]["id_number"]}, T["county"])
     R.check(st == 422 and j["errors"][0]["code"] == "immutable", "ID number immutable", j)
     st, j, _ = srv.request("PATCH", f"/api/v1/persons/{pid}", {"region": "530302"}, T["county"])
@@ -227,6 +246,9 @@ def test_persons(srv, T, people):
     st, j, _ = srv.request("GET", f"/api/v1/persons/{pid}/history", token=T["county"])
     ch = [c for e in j.get("items", []) for c in e["changes"] if c["field"] == "phone"]
     R.check(st == 200 and ch and ch[0]["to"] == "0877-2012345" and ch[0]["from"] == "13812345678", "history shows the change", j)
+    R.check(len([e for e in j.get("items", []) if e["action"] == "person.update"]) == 1, "one update, one history entry")
+    st, j, _ = srv.request("GET", f"/api/v1/audit?actor=hongta&subject=person:{pid}", token=A)
+    R.check(any(e["action"] == "read.person.history" for e in j.get("items", [])), "reading the history is audited")
 
     # Scope.
     other = people["ql1"]["id"]
@@ -409,11 +431,13 @@ def test_audit(srv, T):
     st, j, _ = srv.request("GET", "/api/v1/audit?per_page=500", token=T["admin"])
     R.check(st == 200 and len(j["items"]) > 20, "audit list")
     acts = {e["action"] for e in j["items"]}
-    R.check({"person.create", "person.update", "read.person", "org.create", "import.persons"} <= acts, "writes and reads logged", acts)
+    R.check({"person.create", "person.update", "read.person", "org.create", "import.persons", "session.delete", "session.create", "session.fail"} <= acts, "writes, reads and sign-ins logged", acts)
     upd = [e for e in j["items"] if e["action"] == "person.update"]
     R.check(upd and upd[0]["before"] and upd[0]["after"], "updates carry before and after")
     st, j, _ = srv.request("GET", "/api/v1/audit?from=2000-01-01&to=2999-12-31&actor=admin", token=T["admin"])
     R.check(st == 200 and j["items"] and all(e["actor"] == "admin" for e in j["items"]), "audit by actor and dates")
+    st, j, _ = srv.request("GET", "/api/v1/audit", token=T["cityadmin"])
+    R.check(st == 403, "a city's administrator does not read the whole system's log", st)
     st, j, _ = srv.request("GET", "/api/v1/audit?from=yesterday", token=T["admin"])
     R.check(st == 422 and j["errors"][0]["field"] == "from", "bad date 422")
     r = srv.cli("audit", "verify", "--db", srv.db)
