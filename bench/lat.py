@@ -33,7 +33,7 @@ import urllib.parse
 
 PERSON_COLS = ("id, id_number, name, gender, birth_date, region, phone, occupation, level, employer, "
                "education, created_at, updated_at, version")
-COUNT_CAP = 10000
+COUNT_CAP = 1000
 
 
 def pct(sorted_vals, p):
@@ -165,8 +165,11 @@ def http(port, path, token, n, maxsec):
     return 0
 
 
-def filter_sql(qs):
-    """(where, params) as src/store/person.c filter_where() builds them."""
+def filter_sql(qs, counting=False):
+    """(where, params) as src/store/person.c filter_where() builds them: a
+    county or a single occupation is an equality; a city or province is a
+    substr() test for the page (walks the primary key in id order) and an
+    index range for the count (src/store/sqlb.c sqlb_region)."""
     q = urllib.parse.parse_qs(qs)
     conds, params = [], []
     if "region" in q:
@@ -178,12 +181,23 @@ def filter_sql(qs):
             p = p[:2]
         elif p.endswith("00"):
             p = p[:4]
-        conds.append("region >= ? AND region < ?")
-        params += [p, p[:-1] + chr(ord(p[-1]) + 1)]
+        if len(p) == 6:
+            conds.append("region = ?")
+            params.append(p)
+        elif counting:
+            conds.append("region >= ? AND region < ?")
+            params += [p, p[:-1] + chr(ord(p[-1]) + 1)]
+        else:
+            conds.append("substr(region, 1, %d) = ?" % len(p))
+            params.append(p)
     if "occupation" in q:
         o = q["occupation"][0]
-        conds.append("occupation >= ? AND occupation < ?")
-        params += [o, o[:-1] + chr(ord(o[-1]) + 1)]
+        if len(o) == 10 and not o.endswith("00"):
+            conds.append("occupation = ?")
+            params.append(o)
+        else:
+            conds.append("occupation >= ? AND occupation < ?")
+            params += [o, o[:-1] + chr(ord(o[-1]) + 1)]
     if "level_min" in q and int(q["level_min"][0]) > 0:
         conds.append("level >= ?")
         params.append(int(q["level_min"][0]))
@@ -204,14 +218,15 @@ def filter_sql(qs):
 
 def sqlite_lat(db, qs, n):
     where, params, per, page = filter_sql(qs)
+    cwhere, cparams, _, _ = filter_sql(qs, counting=True)
     page_sql = "SELECT " + PERSON_COLS + " FROM persons" + where + " ORDER BY id LIMIT ? OFFSET ?"
-    count_sql = "SELECT COUNT(*) FROM (SELECT 1 FROM persons" + where + " LIMIT ?) AS m"
+    count_sql = "SELECT COUNT(*) FROM (SELECT 1 FROM persons" + cwhere + " LIMIT ?) AS m"
     con = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
     # jineng's connection settings (src/store/db_sqlite.c)
     con.executescript("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;"
                       " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;")
     p1 = params + [per, (page - 1) * per]
-    p2 = params + [COUNT_CAP + 1]
+    p2 = cparams + [COUNT_CAP + 1]
     for _ in range(20):
         rows = con.execute(page_sql, p1).fetchall()
         total = con.execute(count_sql, p2).fetchone()[0]
@@ -231,31 +246,36 @@ def sqlite_lat(db, qs, n):
 
 def pg_script(qs):
     """A pgbench script (and its -D variables) running the same two statements."""
-    where, params, per, page = filter_sql(qs)
-    names = []
-    out = []
-    parts = where.split("?")
-    sql = parts[0]
-    for i, part in enumerate(parts[1:]):
-        names.append("p%d" % i)
-        sql += ":p%d" % i + part
-    defs = ["-D", "lim=%d" % per, "-D", "off=%d" % ((page - 1) * per), "-D", "cap=%d" % (COUNT_CAP + 1)]
-    for nm, v in zip(names, params):
-        defs += ["-D", "%s=%s" % (nm, v)]
-    out.append("SELECT " + PERSON_COLS + " FROM persons" + sql + " ORDER BY id LIMIT :lim OFFSET :off;")
-    out.append("SELECT COUNT(*) FROM (SELECT 1 FROM persons" + sql + " LIMIT :cap) AS m;")
+    defs = []
+    sqls = []
+    per = page = 0
+    for tag, counting in (("p", False), ("c", True)):
+        where, params, per, page = filter_sql(qs, counting)
+        parts = where.split("?")
+        sql = parts[0]
+        for i, part in enumerate(parts[1:]):
+            sql += ":%s%d" % (tag, i) + part
+            defs += ["-D", "%s%d=%s" % (tag, i, params[i])]
+        sqls.append(sql)
+    defs += ["-D", "lim=%d" % per, "-D", "off=%d" % ((page - 1) * per), "-D", "cap=%d" % (COUNT_CAP + 1)]
+    out = ["SELECT " + PERSON_COLS + " FROM persons" + sqls[0] + " ORDER BY id LIMIT :lim OFFSET :off;",
+           "SELECT COUNT(*) FROM (SELECT 1 FROM persons" + sqls[1] + " LIMIT :cap) AS m;"]
     return "\n".join(out) + "\n", defs
 
 
 def pg_check(qs):
     """One SQL statement answering {"total", "ids"} for the filter (literals inlined)."""
-    where, params, per, page = filter_sql(qs)
-    for v in params:
-        lit = str(v) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'"
-        where = where.replace("?", lit, 1)
-    return ("SELECT json_build_object('total', LEAST((SELECT COUNT(*) FROM (SELECT 1 FROM persons" + where +
+    wh = []
+    per = page = 0
+    for counting in (False, True):
+        where, params, per, page = filter_sql(qs, counting)
+        for v in params:
+            lit = str(v) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'"
+            where = where.replace("?", lit, 1)
+        wh.append(where)
+    return ("SELECT json_build_object('total', LEAST((SELECT COUNT(*) FROM (SELECT 1 FROM persons" + wh[1] +
             " LIMIT %d) AS m), %d), 'ids', (SELECT COALESCE(json_agg(id ORDER BY id), '[]') FROM (SELECT id FROM persons"
-            % (COUNT_CAP + 1, COUNT_CAP) + where + " ORDER BY id LIMIT %d OFFSET %d) AS p))" % (per, (page - 1) * per))
+            % (COUNT_CAP + 1, COUNT_CAP) + wh[0] + " ORDER BY id LIMIT %d OFFSET %d) AS p))" % (per, (page - 1) * per))
 
 
 def pgbench_log(files):

@@ -191,7 +191,7 @@ def main():
     w("")
     w("Sequential requests on one keep-alive connection (bench/lat.py, a minimal HTTP/1.1 client), admin "
       "token, per_page=20; the SQL side runs the two statements jineng runs for the filter (first page "
-      "`… ORDER BY id LIMIT 20` and the count capped at 10 001) as many times, with jineng's pragmas "
+      "`… ORDER BY id LIMIT 20` and the count capped at 1 001) as many times, with jineng's pragmas "
       "(SQLite: Python's sqlite3 module; PostgreSQL: pgbench -M prepared with the values as parameters).  "
       "Up to %s requests per run, fewer when a run reaches %s s.  Latencies in ms."
       % (fnum(meta.get("reqs", 0)), meta.get("lat_maxsec", "?")))
@@ -237,7 +237,7 @@ def main():
         w("Where a run managed fewer than 200 requests (the slow filters at this size), its p99 is close to its "
           "maximum: read it as “the worst of about %d”." % min(few))
         w("")
-    w("“matches” is the API's `total` (capped at 10 000, shown as 10,000+).  The ratio is HTTP ÷ SQL: what "
+    w("“matches” is the API's `total` (capped at 1 000, shown as 1,000+).  The ratio is HTTP ÷ SQL: what "
       "jineng adds — HTTP, token check (one session lookup per request), transaction, JSON with masking — on top of the "
       "queries themselves.")
     w("")

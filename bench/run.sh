@@ -41,7 +41,7 @@ SKIP_PG=${SKIP_PG:-0}
 BUDGET=${BUDGET:-2100}
 OUT=${OUT:-$ROOT/bench/results.md}
 SEED=${SEED:-1}
-FILTERS=("region=530402&level_min=3&per_page=20" "occupation=6-18-02-04&per_page=20" "q=%E5%BC%A0&per_page=20")
+FILTERS=("region=530402&level_min=3&per_page=20" "region=530400&level_min=4&per_page=20" "occupation=6-18-02-04&per_page=20" "q=%E5%BC%A0&per_page=20")
 
 START=$(date +%s)
 WORK=$(mktemp -d /tmp/jineng-bench.XXXXXX)
