@@ -83,12 +83,5 @@ void api_audit_list(req *r, resp *out)
 	json_t *items = json_array();
 	e = store_audit_list(t, &f, audit_one, items);
 	stx_rollback(t);
-	if (e) {
-		json_decref(items);
-		resp_problem(out, e, NULL, NULL);
-		return;
-	}
-	json_t *j = json_object();
-	json_object_set_new(j, "items", items);
-	resp_json(out, 200, j);
+	resp_list(out, e, items);
 }

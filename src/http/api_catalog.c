@@ -73,14 +73,7 @@ void api_occupations(req *r, resp *out)
 	json_t *items = json_array();
 	e = store_occupations(t, q, limit, occ_one, items);
 	stx_rollback(t);
-	if (e) {
-		json_decref(items);
-		resp_problem(out, e, NULL, NULL);
-		return;
-	}
-	json_t *j = json_object();
-	json_object_set_new(j, "items", items);
-	resp_json(out, 200, j);
+	resp_list(out, e, items);
 }
 
 void api_levels(req *r, resp *out)

@@ -95,13 +95,8 @@ void api_org_list(req *r, resp *out)
 	int64_t total = 0;
 	e = store_org_list(t, &r->sc, &f, org_one, items, &total);
 	stx_rollback(t);
-	if (e) {
-		json_decref(items);
-		resp_problem(out, e, NULL, NULL);
+	json_t *j = resp_list(out, e, items);
+	if (!j)
 		return;
-	}
-	json_t *j = json_object();
-	json_object_set_new(j, "items", items);
 	json_object_set_new(j, "total", json_integer(total));
-	resp_json(out, 200, j);
 }

@@ -207,16 +207,11 @@ void api_person_list(req *r, resp *out)
 	int capped = 0;
 	e = store_person_list(t, &r->sc, &f, list_one, items, &total, &capped);
 	stx_rollback(t);
-	if (e) {
-		json_decref(items);
-		resp_problem(out, e, NULL, NULL);
+	json_t *j = resp_list(out, e, items);
+	if (!j)
 		return;
-	}
-	json_t *j = json_object();
-	json_object_set_new(j, "items", items);
 	json_object_set_new(j, "total", json_integer(total));
 	json_object_set_new(j, "total_capped", json_boolean(capped));
 	json_object_set_new(j, "page", json_integer(f.page));
 	json_object_set_new(j, "per_page", json_integer(f.per_page));
-	resp_json(out, 200, j);
 }

@@ -68,6 +68,10 @@ void resp_json(resp *out, int status, json_t *j);
  * and detail, and the field errors when given. */
 void resp_problem(resp *out, jn_err e, const jn_fields *fe, const char *detail_fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Ends a list handler: on error frees items and answers the problem;
+ * otherwise answers 200 {"items": items} and returns that object so the
+ * caller may add fields (total, page).  NULL after an error. */
+json_t *resp_list(resp *out, jn_err e, json_t *items);
 /* The same with an explicit status and code (malformed bodies, 404 routes). */
 void resp_problem_code(resp *out, int status, const char *code, const char *title, const char *detail);
 int http_status_of(jn_err e);

@@ -90,6 +90,19 @@ void resp_problem(resp *out, jn_err e, const jn_fields *fe, const char *detail_f
 	}
 }
 
+json_t *resp_list(resp *out, jn_err e, json_t *items)
+{
+	if (e) {
+		json_decref(items);
+		resp_problem(out, e, NULL, NULL);
+		return NULL;
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "items", items);
+	resp_json(out, 200, j);
+	return j;
+}
+
 const char *json_field_str(json_t *obj, const char *name, size_t maxlen, jn_fields *fe)
 {
 	json_t *v = json_object_get(obj, name);

@@ -90,6 +90,19 @@ static void read_entry(const db_driver *d, db_rows *r, audit_entry *e)
 
 #define AUDIT_COLS "seq, at, actor, action, subject, before_json, after_json, prev_hash, hash"
 
+typedef struct audit_cb {
+	audit_fn fn;
+	void *ctx;
+} audit_cb;
+
+static int audit_row(void *ctx, const db_driver *d, db_rows *r)
+{
+	audit_cb *cb = ctx;
+	audit_entry e;
+	read_entry(d, r, &e);
+	return cb->fn(cb->ctx, &e);
+}
+
 jn_err store_audit_list(stx *t, const audit_filter *f, audit_fn fn, void *ctx)
 {
 	int per = f->per_page > 0 && f->per_page <= 500 ? f->per_page : 50;
@@ -116,22 +129,8 @@ jn_err store_audit_list(stx *t, const audit_filter *f, audit_fn fn, void *ctx)
 		sqlb_and(&b, "action >= ? AND action < ?", 2, P_TEXT(f->action_prefix), P_TEXT(hi));
 	}
 	sqlb_fmt(&b, " ORDER BY seq DESC LIMIT ? OFFSET ?", 2, P_INT(per), P_INT((int64_t)(page - 1) * per));
-	if (b.overflow)
-		return JN_EINVAL;
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, b.sql, b.p, b.n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int st;
-	audit_entry e;
-	while ((st = d->rows_next(r)) == 1) {
-		read_entry(d, r, &e);
-		if (fn(ctx, &e))
-			break;
-	}
-	d->rows_free(r);
-	return st < 0 ? JN_EDB : JN_OK;
+	audit_cb cb = {fn, ctx};
+	return sqlb_each(t, &b, audit_row, &cb);
 }
 
 jn_err store_audit_verify(stx *t, int64_t *checked, int64_t *bad_seq, char *why, size_t whycap)

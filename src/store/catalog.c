@@ -47,6 +47,19 @@ static void read_occ(const db_driver *d, db_rows *r, occupation *o)
 	rows_copy(d, r, 4, o->mark, sizeof o->mark);
 }
 
+typedef struct occ_cb {
+	occupation_fn fn;
+	void *ctx;
+} occ_cb;
+
+static int occ_row(void *ctx, const db_driver *d, db_rows *r)
+{
+	occ_cb *cb = ctx;
+	occupation o;
+	read_occ(d, r, &o);
+	return cb->fn(cb->ctx, &o);
+}
+
 jn_err store_occupations(stx *t, const char *q, int limit, occupation_fn fn, void *ctx)
 {
 	if (limit <= 0 || limit > 500)
@@ -79,22 +92,8 @@ jn_err store_occupations(stx *t, const char *q, int limit, occupation_fn fn, voi
 		}
 	}
 	sqlb_fmt(&b, " ORDER BY code LIMIT ?", 1, P_INT(limit));
-	if (b.overflow)
-		return JN_EINVAL;
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, b.sql, b.p, b.n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int st;
-	occupation o;
-	while ((st = d->rows_next(r)) == 1) {
-		read_occ(d, r, &o);
-		if (fn(ctx, &o))
-			break;
-	}
-	d->rows_free(r);
-	return st < 0 ? JN_EDB : JN_OK;
+	occ_cb cb = {fn, ctx};
+	return sqlb_each(t, &b, occ_row, &cb);
 }
 
 static jn_err one_occ(stx *t, const char *sql, const char *v, occupation *out)

@@ -55,24 +55,23 @@ jn_err store_org_insert(stx *t, const scope *sc, org *o)
 	return JN_OK;
 }
 
+typedef struct org_cb {
+	org_fn fn;
+	void *ctx;
+} org_cb;
+
+static int org_row(void *ctx, const db_driver *d, db_rows *r)
+{
+	org_cb *cb = ctx;
+	org o;
+	read_org(d, r, &o);
+	return cb->fn(cb->ctx, &o);
+}
+
 static jn_err each_org(stx *t, sqlb *b, org_fn fn, void *ctx)
 {
-	if (b->overflow)
-		return JN_EINVAL;
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, b->sql, b->p, b->n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int st;
-	org o;
-	while ((st = d->rows_next(r)) == 1) {
-		read_org(d, r, &o);
-		if (fn(ctx, &o))
-			break;
-	}
-	d->rows_free(r);
-	return st < 0 ? JN_EDB : JN_OK;
+	org_cb cb = {fn, ctx};
+	return sqlb_each(t, b, org_row, &cb);
 }
 
 static int take_one(void *ctx, const org *o)

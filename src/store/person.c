@@ -28,25 +28,24 @@ static void read_person(const db_driver *d, db_rows *r, person *p)
 	p->version = (int)d->rows_int(r, 13);
 }
 
-/* Runs b and calls fn for each row; stops early when fn returns non-zero. */
+typedef struct person_cb {
+	person_fn fn;
+	void *ctx;
+} person_cb;
+
+static int person_row(void *ctx, const db_driver *d, db_rows *r)
+{
+	person_cb *cb = ctx;
+	person p;
+	read_person(d, r, &p);
+	return cb->fn(cb->ctx, &p);
+}
+
+/* Runs b and calls fn for each person; stops early when fn returns non-zero. */
 static jn_err each_person(stx *t, sqlb *b, person_fn fn, void *ctx)
 {
-	if (b->overflow)
-		return JN_EINVAL;
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, b->sql, b->p, b->n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int st;
-	person p;
-	while ((st = d->rows_next(r)) == 1) {
-		read_person(d, r, &p);
-		if (fn(ctx, &p))
-			break;
-	}
-	d->rows_free(r);
-	return st < 0 ? JN_EDB : JN_OK;
+	person_cb cb = {fn, ctx};
+	return sqlb_each(t, b, person_row, &cb);
 }
 
 /* hi such that s <= x < hi holds for exactly the strings x starting with s

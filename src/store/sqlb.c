@@ -111,6 +111,23 @@ void sqlb_region(sqlb *b, const char *region)
 		sqlb_and(b, "substr(region, 1, 2) = ?", 1, P_TEXT(p));
 }
 
+jn_err sqlb_each(stx *t, const sqlb *b, sqlb_row_fn row, void *ctx)
+{
+	if (b->overflow)
+		return JN_EINVAL;
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	db_rc rc = d->query(t->c, b->sql, b->p, b->n, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	int st;
+	while ((st = d->rows_next(r)) == 1)
+		if (row(ctx, d, r))
+			break;
+	d->rows_free(r);
+	return st < 0 ? JN_EDB : JN_OK;
+}
+
 static void region_limit(sqlb *b, const char *region) { sqlb_region(b, region); }
 
 void scope_persons(sqlb *b, const scope *sc)

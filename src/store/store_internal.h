@@ -69,6 +69,11 @@ void sqlb_and(sqlb *b, const char *cond, int nparams, ...);
 /* Appends text with "?" markers replaced by new parameters. */
 void sqlb_fmt(sqlb *b, const char *text, int nparams, ...);
 
+/* Runs b and calls row(ctx, driver, rows) for each row until it returns
+ * non-zero: the one loop over query results in the store. */
+typedef int (*sqlb_row_fn)(void *ctx, const db_driver *d, db_rows *r);
+jn_err sqlb_each(stx *t, const sqlb *b, sqlb_row_fn row, void *ctx);
+
 /* Appends the condition "region is this code or under it". */
 void sqlb_region(sqlb *b, const char *region);
 
