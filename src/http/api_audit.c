@@ -48,8 +48,8 @@ void api_audit_list(req *r, resp *out)
 	const char *subject = req_query(r, "subject", 60, &bad);
 	const char *from = req_query(r, "from", 30, &bad);
 	const char *to = req_query(r, "to", 30, &bad);
-	const char *page = req_query(r, "page", 6, &bad);
-	const char *per = req_query(r, "per_page", 3, &bad);
+	f.page = req_int(r, "page", 1, 1, 100000, &fe, &bad);
+	f.per_page = req_int(r, "per_page", 50, 1, 500, &fe, &bad);
 	if (bad) {
 		resp_problem_code(out, 400, "bad_query", "查询参数无效", NULL);
 		return;
@@ -66,12 +66,6 @@ void api_audit_list(req *r, resp *out)
 		jn_fields_add(&fe, "to", "invalid_date", "应为 ISO 8601 日期，如 2026-11-30");
 	else if (to)
 		snprintf(f.to, sizeof f.to, "%s", to);
-	f.page = page ? (int)parse_id(page) : 1;
-	f.per_page = per ? (int)parse_id(per) : 50;
-	if (f.page < 1)
-		jn_fields_add(&fe, "page", "out_of_range", "页码应为正整数");
-	if (f.per_page < 1 || f.per_page > 500)
-		jn_fields_add(&fe, "per_page", "out_of_range", "每页条数应为1-500");
 	if (fe.count) {
 		resp_problem(out, JN_EINVAL, &fe, NULL);
 		return;

@@ -60,29 +60,16 @@ void api_org_list(req *r, resp *out)
 	org_filter f = {0};
 	const char *kind = req_query(r, "kind", 20, &bad);
 	const char *region = req_query(r, "region", 6, &bad);
-	const char *page = req_query(r, "page", 6, &bad);
-	const char *per = req_query(r, "per_page", 3, &bad);
+	f.page = req_int(r, "page", 1, 1, 100000, &fe, &bad);
+	f.per_page = req_int(r, "per_page", 20, 1, 200, &fe, &bad);
 	if (bad) {
 		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
 		return;
 	}
 	if (kind && !(f.kind = org_kind_parse(kind)))
 		jn_fields_add(&fe, "kind", "invalid", "机构类型应为 employer、trainer、evaluator 或 school");
-	if (region) {
-		int ok = strlen(region) == 6;
-		for (const char *c = region; ok && *c; c++)
-			ok = *c >= '0' && *c <= '9';
-		if (!ok)
-			jn_fields_add(&fe, "region", "invalid", "地区应为6位区划代码");
-		else
-			memcpy(f.region, region, 7);
-	}
-	f.page = page ? (int)parse_id(page) : 1;
-	f.per_page = per ? (int)parse_id(per) : 20;
-	if (f.page < 1)
-		jn_fields_add(&fe, "page", "out_of_range", "页码应为正整数");
-	if (f.per_page < 1 || f.per_page > 200)
-		jn_fields_add(&fe, "per_page", "out_of_range", "每页条数应为1-200");
+	if (region)
+		req_region(region, f.region, &fe);
 	if (fe.count) {
 		resp_problem(out, JN_EINVAL, &fe, NULL);
 		return;

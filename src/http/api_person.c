@@ -134,24 +134,6 @@ static int list_one(void *ctx, const person *p)
 	return 0;
 }
 
-/* Reads a small positive integer query parameter. */
-static int int_param(req *r, const char *name, int def, int lo, int hi, jn_fields *fe, int *bad)
-{
-	const char *v = req_query(r, name, 9, bad);
-	if (!v)
-		return def;
-	int64_t n = parse_id(v);
-	if (!n && strcmp(v, "0") != 0) {
-		jn_fields_add(fe, name, "not_integer", "应为整数");
-		return def;
-	}
-	if (n < lo || n > hi) {
-		jn_fields_add(fe, name, "out_of_range", "应在%d到%d之间", lo, hi);
-		return def;
-	}
-	return (int)n;
-}
-
 void api_person_list(req *r, resp *out)
 {
 	int bad = 0;
@@ -160,22 +142,15 @@ void api_person_list(req *r, resp *out)
 	const char *region = req_query(r, "region", 6, &bad);
 	const char *occ = req_query(r, "occupation", 15, &bad);
 	const char *q = req_query(r, "q", 90, &bad);
-	f.level_min = int_param(r, "level_min", 0, 0, 8, &fe, &bad);
-	f.page = int_param(r, "page", 1, 1, 100000, &fe, &bad);
-	f.per_page = int_param(r, "per_page", 20, 1, 200, &fe, &bad);
+	f.level_min = req_int(r, "level_min", 0, 0, 8, &fe, &bad);
+	f.page = req_int(r, "page", 1, 1, 100000, &fe, &bad);
+	f.per_page = req_int(r, "per_page", 20, 1, 200, &fe, &bad);
 	if (bad) {
 		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
 		return;
 	}
-	if (region) {
-		int ok = strlen(region) == 6;
-		for (const char *c = region; ok && *c; c++)
-			ok = *c >= '0' && *c <= '9';
-		if (!ok)
-			jn_fields_add(&fe, "region", "invalid", "地区应为6位区划代码");
-		else
-			memcpy(f.region, region, 7);
-	}
+	if (region)
+		req_region(region, f.region, &fe);
 	if (occ) {
 		int ok = occ[0] != '\0';
 		for (const char *c = occ; *c; c++)

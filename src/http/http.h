@@ -56,6 +56,11 @@ extern const int ROUTES_COUNT;
 /* A query-string value, or NULL.  Rejects (returns NULL and sets *bad) a
  * value that is not well-formed UTF-8 or longer than maxlen bytes. */
 const char *req_query(req *r, const char *name, size_t maxlen, int *bad);
+/* An integer query parameter in lo..hi (def when absent); a bad one is
+ * added to fe under its name. */
+int req_int(req *r, const char *name, int def, int lo, int hi, jn_fields *fe, int *bad);
+/* A region filter: six digits, copied to out, or a reason in fe. */
+void req_region(const char *v, char out[7], jn_fields *fe);
 /* Parses the body as a JSON object; on failure fills out with a 400. */
 json_t *req_json(req *r, resp *out);
 

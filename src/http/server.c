@@ -92,6 +92,35 @@ const char *req_query(req *r, const char *name, size_t maxlen, int *bad)
 	return v;
 }
 
+/* Reads a small positive integer query parameter. */
+int req_int(req *r, const char *name, int def, int lo, int hi, jn_fields *fe, int *bad)
+{
+	const char *v = req_query(r, name, 9, bad);
+	if (!v)
+		return def;
+	int64_t n = parse_id(v);
+	if (!n && strcmp(v, "0") != 0) {
+		jn_fields_add(fe, name, "not_integer", "应为整数");
+		return def;
+	}
+	if (n < lo || n > hi) {
+		jn_fields_add(fe, name, "out_of_range", "应在%d到%d之间", lo, hi);
+		return def;
+	}
+	return (int)n;
+}
+
+void req_region(const char *v, char out[7], jn_fields *fe)
+{
+	int ok = strlen(v) == 6;
+	for (const char *c = v; ok && *c; c++)
+		ok = *c >= '0' && *c <= '9';
+	if (!ok)
+		jn_fields_add(fe, "region", "invalid", "地区应为6位区划代码");
+	else
+		memcpy(out, v, 7);
+}
+
 json_t *req_json(req *r, resp *out)
 {
 	if (!r->body_len) {
