@@ -11,7 +11,7 @@ mkdir -p "$out" build/gen
 CFLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen $(pkg-config --cflags jansson libutf8proc)"
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 CORE="src/core/idcard.c src/core/uscc.c src/core/phone.c src/core/text.c src/core/mask.c src/core/regions.c src/core/model.c src/core/err.c build/gen/regions_data.c"
-IO="src/io/csv.c src/io/encoding.c src/io/xlsx_read.c src/io/table_writer.c"
+IO="src/io/csv.c src/io/encoding.c src/io/xlsx_read.c src/io/table_writer.c src/io/iobuf.c"
 pass=0; fail=0
 run() { # name sources libs
 	name=$1; shift

@@ -30,9 +30,7 @@ occ_cache *occ_cache_create(void);
 void occ_cache_destroy(occ_cache *c);
 jn_err person_from_input(stx *t, occ_cache *cache, const person_input *in, const person *base, int today,
 			 person *out, jn_fields *fe);
-/* Resolves a region given as a code or a name ("红塔区", "玉溪市红塔区") to a
- * current code; NULL when unknown or ambiguous. */
-const char *region_resolve(const char *text);
+
 
 /* JSON of a person: full (every field) or masked (list views). */
 json_t *person_json(const person *p, int masked);

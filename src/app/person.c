@@ -74,41 +74,6 @@ static int occupation_lookup(stx *t, occ_cache *c, const char *text, char code[1
 	return code[0] ? 1 : 0;
 }
 
-const char *region_resolve(const char *text)
-{
-	size_t n = strlen(text);
-	if (n == 6) {
-		const region_entry *r = region_find(text);
-		return r && r->current ? r->code : NULL;
-	}
-	/* By name: a county name alone, or prefixed by its city's (or
-	 * province's and city's) name.  Unique among current codes only. */
-	const char *found = NULL;
-	int hits = 0;
-	for (int i = 0; i < REGIONS_COUNT; i++) {
-		const region_entry *r = &REGIONS[i];
-		if (!r->current || strcmp(r->name, "市辖区") == 0)
-			continue;
-		size_t rn = strlen(r->name);
-		if (rn > n || strcmp(text + n - rn, r->name) != 0)
-			continue;
-		/* What precedes the name must be the names of its parents. */
-		size_t rest = n - rn;
-		const region_entry *p = r->parent[0] ? region_find(r->parent) : NULL;
-		while (rest > 0 && p) {
-			size_t pn = strlen(p->name);
-			if (pn <= rest && strncmp(text + rest - pn, p->name, pn) == 0)
-				rest -= pn;
-			p = p->parent[0] ? region_find(p->parent) : NULL;
-		}
-		if (rest == 0) {
-			found = r->code;
-			hits++;
-		}
-	}
-	return hits == 1 ? found : NULL;
-}
-
 static int is_given(const char *s) { return s != NULL; }
 static int is_blank(const char *s)
 {

@@ -19,6 +19,10 @@ extern const int REGIONS_COUNT;
 /* Binary search; NULL when the code never existed. */
 const region_entry *region_find(const char *code6);
 
+/* Resolves a region given as a code or a name ("红塔区", "玉溪市红塔区") to a
+ * current code; NULL when unknown, historical or ambiguous. */
+const char *region_resolve(const char *text);
+
 /* The prefix shared by a code and everything under it: "53" for 530000,
  * "5304" for 530400, "530402" for 530402.  Writes into out (cap >= 7). */
 void region_prefix(const char *code6, char *out);

@@ -13,6 +13,7 @@
  * Built for million-row imports: one buffer per reader, reused for every
  * row; each field is copied into it once and NUL-terminated, and the
  * callback gets pointers into it. */
+#include "io/iobuf.h"
 #include "io/table.h"
 
 #include <stdarg.h>
@@ -20,43 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_err(char *err, size_t errcap, const char *fmt, ...)
-{
-	if (!err || errcap == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errcap, fmt, ap);
-	va_end(ap);
-}
-
-typedef struct csv_buf {
-	char *p;
-	size_t len, cap;
-} csv_buf;
-
-/* Makes room for n more bytes. */
-static int buf_reserve(csv_buf *b, size_t n)
-{
-	if (b->cap - b->len >= n)
-		return 0;
-	size_t ncap = b->cap ? b->cap : 4096;
-	while (ncap - b->len < n)
-		ncap *= 2;
-	char *np = realloc(b->p, ncap);
-	if (!np)
-		return -1;
-	b->p = np;
-	b->cap = ncap;
-	return 0;
-}
-
 /* Bytes that end an unquoted field. */
 static const unsigned char stop_byte[256] = {[','] = 1, ['\r'] = 1, ['\n'] = 1};
 
 int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err, size_t errcap)
 {
-	csv_buf b = {0};
+	iobuf b = {0};
 	size_t offs[TABLE_MAX_FIELDS];
 	const char *fields[TABLE_MAX_FIELDS];
 	size_t pos = 0;
@@ -87,7 +57,7 @@ int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err
 		b.len = 0;
 		for (;;) { /* one field per turn */
 			if (nf == TABLE_MAX_FIELDS) {
-				set_err(err, errcap, "第%ld行的字段超过 %d 个，请检查分隔符是否为英文逗号", recline,
+				io_set_err(err, errcap, "第%ld行的字段超过 %d 个，请检查分隔符是否为英文逗号", recline,
 					TABLE_MAX_FIELDS);
 				rc = TABLE_ETOOBIG;
 				goto out;
@@ -99,11 +69,11 @@ int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err
 				for (;;) {
 					const char *q = memchr(data + pos, '"', len - pos);
 					if (!q && qline == recline) {
-						set_err(err, errcap,
+						io_set_err(err, errcap,
 							"第%ld行的引号没有闭合：以英文双引号开头的内容一直到文件末尾都没有结束引号",
 							recline);
 					} else if (!q) {
-						set_err(err, errcap,
+						io_set_err(err, errcap,
 							"第%ld行（文本文件的第%ld行）的引号没有闭合：以英文双引号开头的内容"
 							"一直到文件末尾都没有结束引号",
 							recline, qline);
@@ -123,12 +93,12 @@ int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err
 					int esc = qi + 1 < len && data[qi + 1] == '"';
 					size_t add = n + (size_t)esc;
 					if (b.len - start + add > TABLE_MAX_FIELD_BYTES) {
-						set_err(err, errcap, "第%ld行有一个字段超过 %d 字节", recline,
+						io_set_err(err, errcap, "第%ld行有一个字段超过 %d 字节", recline,
 							TABLE_MAX_FIELD_BYTES);
 						rc = TABLE_ETOOBIG;
 						goto out;
 					}
-					if (buf_reserve(&b, add + 1) != 0)
+					if (iobuf_reserve(&b, add + 1) != 0)
 						goto nomem;
 					memcpy(b.p + b.len, data + pos, n);
 					b.len += n;
@@ -147,11 +117,11 @@ int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err
 				pos++;
 			size_t n = pos - s;
 			if (b.len - start + n > TABLE_MAX_FIELD_BYTES) {
-				set_err(err, errcap, "第%ld行有一个字段超过 %d 字节", recline, TABLE_MAX_FIELD_BYTES);
+				io_set_err(err, errcap, "第%ld行有一个字段超过 %d 字节", recline, TABLE_MAX_FIELD_BYTES);
 				rc = TABLE_ETOOBIG;
 				goto out;
 			}
-			if (buf_reserve(&b, n + 1) != 0)
+			if (iobuf_reserve(&b, n + 1) != 0)
 				goto nomem;
 			memcpy(b.p + b.len, data + s, n);
 			b.len += n;
@@ -178,7 +148,7 @@ int csv_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *err
 	}
 	goto out;
 nomem:
-	set_err(err, errcap, "内存不足，无法读取文件");
+	io_set_err(err, errcap, "内存不足，无法读取文件");
 	rc = TABLE_ENOMEM;
 out:
 	free(b.p);

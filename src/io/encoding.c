@@ -5,6 +5,7 @@
  * Chinese Windows).  We strip a BOM, accept well-formed UTF-8 as is, and
  * decode everything else as GB18030 with iconv.  Files that are clearly not
  * text (NUL bytes, UTF-16) are refused with a message a person can act on. */
+#include "io/iobuf.h"
 #include "io/table.h"
 
 #include <errno.h>
@@ -18,16 +19,6 @@
 /* Multi-byte UTF-8 characters before the first bad byte that make us
  * believe the file is damaged UTF-8 rather than GB18030. */
 #define UTF8_TRUST 16
-
-static void set_err(char *err, size_t errcap, const char *fmt, ...)
-{
-	if (!err || errcap == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errcap, fmt, ap);
-	va_end(ap);
-}
 
 /* Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629:
  * no overlong forms, no surrogates, nothing above U+10FFFF), or len.
@@ -101,7 +92,7 @@ static int copy_out(const char *in, size_t len, char **out, size_t *outlen, char
 {
 	char *p = malloc(len + 1);
 	if (!p) {
-		set_err(err, errcap, "内存不足，无法读取文件");
+		io_set_err(err, errcap, "内存不足，无法读取文件");
 		return TABLE_ENOMEM;
 	}
 	if (len)
@@ -116,7 +107,7 @@ static int from_gb18030(const char *in, size_t len, char **out, size_t *outlen, 
 {
 	iconv_t cd = iconv_open("UTF-8", "GB18030");
 	if (cd == (iconv_t)-1) {
-		set_err(err, errcap, "系统不支持 GB18030 编码转换");
+		io_set_err(err, errcap, "系统不支持 GB18030 编码转换");
 		return TABLE_EFORMAT;
 	}
 	/* GB18030 → UTF-8 grows at most 3/2 (two bytes become three). */
@@ -124,7 +115,7 @@ static int from_gb18030(const char *in, size_t len, char **out, size_t *outlen, 
 	char *buf = malloc(cap);
 	if (!buf) {
 		iconv_close(cd);
-		set_err(err, errcap, "内存不足，无法读取文件");
+		io_set_err(err, errcap, "内存不足，无法读取文件");
 		return TABLE_ENOMEM;
 	}
 	char *ip = (char *)in;
@@ -142,7 +133,7 @@ static int from_gb18030(const char *in, size_t len, char **out, size_t *outlen, 
 			char *nb = realloc(buf, ncap);
 			if (!nb) {
 				rc = TABLE_ENOMEM;
-				set_err(err, errcap, "内存不足，无法读取文件");
+				io_set_err(err, errcap, "内存不足，无法读取文件");
 				break;
 			}
 			buf = nb;
@@ -152,7 +143,7 @@ static int from_gb18030(const char *in, size_t len, char **out, size_t *outlen, 
 			continue;
 		}
 		rc = TABLE_EFORMAT;
-		set_err(err, errcap,
+		io_set_err(err, errcap,
 			"文件编码无法识别：既不是 UTF-8 也不是 GB18030（第%ld行附近有无法解码的字节）。"
 			"请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入",
 			line_of(in, (size_t)(ip - in)));
@@ -175,18 +166,18 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, text_en
 	*out = NULL;
 	*outlen = 0;
 	if (len > 0 && !in) {
-		set_err(err, errcap, "没有文件内容");
+		io_set_err(err, errcap, "没有文件内容");
 		return TABLE_EFORMAT;
 	}
 	const unsigned char *u = (const unsigned char *)in;
 	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-		set_err(err, errcap,
+		io_set_err(err, errcap,
 			"文件是 UTF-16 编码（可能是 Excel 的“Unicode 文本”），无法作为 CSV 读取。"
 			"请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入");
 		return TABLE_EFORMAT;
 	}
 	if (len > 0 && memchr(in, '\0', len)) {
-		set_err(err, errcap,
+		io_set_err(err, errcap,
 			"文件含有二进制内容（可能是 .xls 等非文本文件），无法作为 CSV 读取。"
 			"请另存为 .xlsx 或“CSV UTF-8（逗号分隔）”后再导入");
 		return TABLE_EFORMAT;
@@ -195,7 +186,7 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, text_en
 		size_t multi;
 		size_t bad = utf8_invalid_at(u + 3, len - 3, &multi);
 		if (bad != len - 3) {
-			set_err(err, errcap, "文件标明是 UTF-8 编码，但第%ld行含有不合法的 UTF-8 字节",
+			io_set_err(err, errcap, "文件标明是 UTF-8 编码，但第%ld行含有不合法的 UTF-8 字节",
 				line_of(in + 3, bad));
 			return TABLE_EFORMAT;
 		}
@@ -215,7 +206,7 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, text_en
 	 * a character or two.  Decoding it as GB18030 would succeed more often
 	 * than not and turn every name into mojibake, so refuse instead. */
 	if (multi >= UTF8_TRUST) {
-		set_err(err, errcap,
+		io_set_err(err, errcap,
 			"文件是 UTF-8 编码，但第%ld行含有不合法的字节（文件可能已损坏或被截断），请检查后重新导出",
 			line_of(in, bad));
 		return TABLE_EFORMAT;

@@ -15,6 +15,7 @@
  *
  * Hostile files: an entry that inflates past 512 MiB is refused, DTDs are
  * refused (no entity tricks), and the row/field limits of table.h hold. */
+#include "io/iobuf.h"
 #include "io/table.h"
 
 #include <expat.h>
@@ -30,44 +31,11 @@
 #define XLSX_MAX_COLS 16384 /* XFD */
 #define NO_CELL SIZE_MAX
 
-static void set_err(char *err, size_t errcap, const char *fmt, ...)
-{
-	if (!err || errcap == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errcap, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- growing byte buffer ---------------------------------------------- */
 
-typedef struct xbuf {
-	char *p;
-	size_t len, cap;
-} xbuf;
-
-static int xb_reserve(xbuf *b, size_t n)
+static int xb_add(iobuf *b, const char *s, size_t n)
 {
-	if (b->cap - b->len >= n)
-		return 0;
-	size_t ncap = b->cap ? b->cap : 1024;
-	while (ncap - b->len < n) {
-		if (ncap > SIZE_MAX / 2)
-			return -1;
-		ncap *= 2;
-	}
-	char *np = realloc(b->p, ncap);
-	if (!np)
-		return -1;
-	b->p = np;
-	b->cap = ncap;
-	return 0;
-}
-
-static int xb_add(xbuf *b, const char *s, size_t n)
-{
-	if (xb_reserve(b, n + 1) != 0)
+	if (iobuf_reserve(b, n + 1) != 0)
 		return -1;
 	if (n)
 		memcpy(b->p + b->len, s, n);
@@ -210,7 +178,7 @@ static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, co
 {
 	(void)name, (void)sysid, (void)pubid, (void)has_internal;
 	xml_common *c = ud;
-	set_err(c->err, c->errcap, "XLSX 文件中含有不允许的 DTD 声明，拒绝读取");
+	io_set_err(c->err, c->errcap, "XLSX 文件中含有不允许的 DTD 声明，拒绝读取");
 	xml_fail(c, TABLE_EFORMAT);
 }
 
@@ -220,22 +188,22 @@ static int parse_part(zip_t *z, zip_int64_t idx, const char *name, xml_common *c
 	zip_stat_t st;
 	zip_stat_init(&st);
 	if (zip_stat_index(z, (zip_uint64_t)idx, 0, &st) != 0) {
-		set_err(c->err, c->errcap, "XLSX 文件已损坏：无法读取 %s", name);
+		io_set_err(c->err, c->errcap, "XLSX 文件已损坏：无法读取 %s", name);
 		return TABLE_EFORMAT;
 	}
 	if ((st.valid & ZIP_STAT_SIZE) && st.size > XLSX_MAX_ENTRY) {
-		set_err(c->err, c->errcap, "XLSX 文件中的 %s 解压后超过 512 MiB，拒绝读取", name);
+		io_set_err(c->err, c->errcap, "XLSX 文件中的 %s 解压后超过 512 MiB，拒绝读取", name);
 		return TABLE_EFORMAT;
 	}
 	zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)idx, 0);
 	if (!f) {
-		set_err(c->err, c->errcap, "XLSX 文件无法解压 %s（文件可能已损坏或加密）", name);
+		io_set_err(c->err, c->errcap, "XLSX 文件无法解压 %s（文件可能已损坏或加密）", name);
 		return TABLE_EFORMAT;
 	}
 	XML_Parser p = XML_ParserCreate(NULL);
 	if (!p) {
 		zip_fclose(f);
-		set_err(c->err, c->errcap, "内存不足，无法读取文件");
+		io_set_err(c->err, c->errcap, "内存不足，无法读取文件");
 		return TABLE_ENOMEM;
 	}
 	c->parser = p;
@@ -251,19 +219,19 @@ static int parse_part(zip_t *z, zip_int64_t idx, const char *name, xml_common *c
 		enum { CHUNK = 1 << 16 };
 		void *buf = XML_GetBuffer(p, CHUNK);
 		if (!buf) {
-			set_err(c->err, c->errcap, "内存不足，无法读取文件");
+			io_set_err(c->err, c->errcap, "内存不足，无法读取文件");
 			rc = TABLE_ENOMEM;
 			break;
 		}
 		zip_int64_t n = zip_fread(f, buf, CHUNK);
 		if (n < 0) {
-			set_err(c->err, c->errcap, "XLSX 文件已损坏：解压 %s 失败", name);
+			io_set_err(c->err, c->errcap, "XLSX 文件已损坏：解压 %s 失败", name);
 			rc = TABLE_EFORMAT;
 			break;
 		}
 		total += (zip_uint64_t)n;
 		if (total > XLSX_MAX_ENTRY) {
-			set_err(c->err, c->errcap, "XLSX 文件中的 %s 解压后超过 512 MiB，拒绝读取", name);
+			io_set_err(c->err, c->errcap, "XLSX 文件中的 %s 解压后超过 512 MiB，拒绝读取", name);
 			rc = TABLE_EFORMAT;
 			break;
 		}
@@ -271,7 +239,7 @@ static int parse_part(zip_t *z, zip_int64_t idx, const char *name, xml_common *c
 			if (c->rc != 0) {
 				rc = c->rc;
 			} else {
-				set_err(c->err, c->errcap, "XLSX 文件已损坏：%s 不是合法的 XML（第%lu行：%s）", name,
+				io_set_err(c->err, c->errcap, "XLSX 文件已损坏：%s 不是合法的 XML（第%lu行：%s）", name,
 					(unsigned long)XML_GetCurrentLineNumber(p),
 					XML_ErrorString(XML_GetErrorCode(p)));
 				rc = TABLE_EFORMAT;
@@ -368,7 +336,7 @@ static void wb_end(void *ud, const XML_Char *name)
 
 typedef struct sst_state {
 	xml_common c;
-	xbuf pool;       /* all strings, each NUL-terminated */
+	iobuf pool;       /* all strings, each NUL-terminated */
 	size_t *off;     /* start of string i in pool        */
 	size_t *len;     /* its length; > limit: too long    */
 	size_t n, cap;
@@ -422,14 +390,14 @@ static void sst_end(void *ud, const XML_Char *name)
 			if (nl)
 				s->len = nl;
 			if (!no || !nl) {
-				set_err(s->c.err, s->c.errcap, "内存不足，无法读取文件");
+				io_set_err(s->c.err, s->c.errcap, "内存不足，无法读取文件");
 				xml_fail(&s->c, TABLE_ENOMEM);
 				return;
 			}
 			s->cap = ncap;
 		}
 		if (xb_add(&s->pool, "", 0) != 0) {
-			set_err(s->c.err, s->c.errcap, "内存不足，无法读取文件");
+			io_set_err(s->c.err, s->c.errcap, "内存不足，无法读取文件");
 			xml_fail(&s->c, TABLE_ENOMEM);
 			return;
 		}
@@ -453,7 +421,7 @@ static void sst_text(void *ud, const XML_Char *t, int len)
 	if (have + n > (size_t)TABLE_MAX_FIELD_BYTES + 1)
 		n = (size_t)TABLE_MAX_FIELD_BYTES + 1 - have;
 	if (xb_add(&s->pool, t, n) != 0) {
-		set_err(s->c.err, s->c.errcap, "内存不足，无法读取文件");
+		io_set_err(s->c.err, s->c.errcap, "内存不足，无法读取文件");
 		xml_fail(&s->c, TABLE_ENOMEM);
 	}
 }
@@ -470,8 +438,8 @@ typedef struct sheet_state {
 	int in_row, in_c, in_v, in_is, in_t, rph;
 	long rowno, prev_row;
 	int col, cursor, ctype;
-	xbuf val;                         /* text of the current cell     */
-	xbuf row;                         /* values of the current row    */
+	iobuf val;                         /* text of the current cell     */
+	iobuf row;                         /* values of the current row    */
 	size_t coloff[TABLE_MAX_FIELDS];  /* offset in row, or NO_CELL    */
 	int maxset, ncols;                /* highest column set; width    */
 	const char *ptrs[TABLE_MAX_FIELDS];
@@ -479,7 +447,7 @@ typedef struct sheet_state {
 
 static void sheet_nomem(sheet_state *s)
 {
-	set_err(s->c.err, s->c.errcap, "内存不足，无法读取文件");
+	io_set_err(s->c.err, s->c.errcap, "内存不足，无法读取文件");
 	xml_fail(&s->c, TABLE_ENOMEM);
 }
 
@@ -526,7 +494,7 @@ static void cell_begin(sheet_state *s, const char **atts)
 	const char *r = attr(atts, "r"), *t = attr(atts, "t");
 	int col = r ? ref_col(r) : -1;
 	if (col == -2) {
-		set_err(s->c.err, s->c.errcap, "XLSX 文件已损坏：第%ld行的单元格位置“%.16s”不合法", s->rowno, r);
+		io_set_err(s->c.err, s->c.errcap, "XLSX 文件已损坏：第%ld行的单元格位置“%.16s”不合法", s->rowno, r);
 		xml_fail(&s->c, TABLE_EFORMAT);
 		return;
 	}
@@ -554,7 +522,7 @@ static void cell_end(sheet_state *s)
 	if (col < XLSX_MAX_COLS)
 		s->cursor = col + 1;
 	if (s->val.len > TABLE_MAX_FIELD_BYTES) {
-		set_err(s->c.err, s->c.errcap, "第%ld行第%d列的内容超过 %d 字节", s->rowno, col + 1,
+		io_set_err(s->c.err, s->c.errcap, "第%ld行第%d列的内容超过 %d 字节", s->rowno, col + 1,
 			TABLE_MAX_FIELD_BYTES);
 		xml_fail(&s->c, TABLE_ETOOBIG);
 		return;
@@ -572,14 +540,14 @@ static void cell_end(sheet_state *s)
 			s->val.p[n] = '\0';
 			i = strtoull(v, &end, 10);
 			if (*end || v[0] == '-' || !s->sst || i >= s->sst->n) {
-				set_err(s->c.err, s->c.errcap, "XLSX 文件已损坏：第%ld行第%d列引用了不存在的共享字符串",
+				io_set_err(s->c.err, s->c.errcap, "XLSX 文件已损坏：第%ld行第%d列引用了不存在的共享字符串",
 					s->rowno, col + 1);
 				xml_fail(&s->c, TABLE_EFORMAT);
 				return;
 			}
 			n = s->sst->len[i];
 			if (n > TABLE_MAX_FIELD_BYTES) {
-				set_err(s->c.err, s->c.errcap, "第%ld行第%d列的内容超过 %d 字节", s->rowno, col + 1,
+				io_set_err(s->c.err, s->c.errcap, "第%ld行第%d列的内容超过 %d 字节", s->rowno, col + 1,
 					TABLE_MAX_FIELD_BYTES);
 				xml_fail(&s->c, TABLE_ETOOBIG);
 				return;
@@ -593,7 +561,7 @@ static void cell_end(sheet_state *s)
 	if (col >= TABLE_MAX_FIELDS) {
 		if (n == 0)
 			return;
-		set_err(s->c.err, s->c.errcap, "第%ld行的列数超过 %d 列", s->rowno, TABLE_MAX_FIELDS);
+		io_set_err(s->c.err, s->c.errcap, "第%ld行的列数超过 %d 列", s->rowno, TABLE_MAX_FIELDS);
 		xml_fail(&s->c, TABLE_ETOOBIG);
 		return;
 	}
@@ -744,7 +712,7 @@ static int find_parts(zip_t *z, xml_common *c, zip_int64_t *sheet, zip_int64_t *
 	if (*sst < 0)
 		*sst = locate(z, "xl/sharedStrings.xml");
 	if (*sheet < 0) {
-		set_err(c->err, c->errcap, "XLSX 文件中找不到工作表");
+		io_set_err(c->err, c->errcap, "XLSX 文件中找不到工作表");
 		return TABLE_EFORMAT;
 	}
 	return TABLE_OK;
@@ -754,11 +722,11 @@ int xlsx_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *er
 {
 	if (!table_is_xlsx(data, len)) {
 		if (data && len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
-			set_err(err, errcap,
+			io_set_err(err, errcap,
 				"这是旧版 .xls 文件或设置了密码的 Excel 文件，无法读取。"
 				"请在 Excel 中去掉密码并另存为 .xlsx 后再导入");
 		else
-			set_err(err, errcap, "文件不是 XLSX 格式");
+			io_set_err(err, errcap, "文件不是 XLSX 格式");
 		return TABLE_EFORMAT;
 	}
 	zip_error_t ze;
@@ -766,14 +734,14 @@ int xlsx_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *er
 	zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
 	if (!src) {
 		zip_error_fini(&ze);
-		set_err(err, errcap, "内存不足，无法读取文件");
+		io_set_err(err, errcap, "内存不足，无法读取文件");
 		return TABLE_ENOMEM;
 	}
 	zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
 	zip_error_fini(&ze);
 	if (!z) {
 		zip_source_free(src);
-		set_err(err, errcap, "XLSX 文件已损坏：无法按 ZIP 格式打开");
+		io_set_err(err, errcap, "XLSX 文件已损坏：无法按 ZIP 格式打开");
 		return TABLE_EFORMAT;
 	}
 
@@ -793,7 +761,7 @@ int xlsx_read(const char *data, size_t len, table_row_fn fn, void *ctx, char *er
 	}
 	sh = calloc(1, sizeof *sh);
 	if (!sh) {
-		set_err(err, errcap, "内存不足，无法读取文件");
+		io_set_err(err, errcap, "内存不足，无法读取文件");
 		rc = TABLE_ENOMEM;
 		goto out;
 	}

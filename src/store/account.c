@@ -42,19 +42,11 @@ jn_err store_account_insert(stx *t, account *a)
 	db_param p[] = {P_TEXT(a->username), P_TEXT(a->pw_hash), P_TEXT(role_name(a->role)), P_TEXT(a->region),
 			a->org_id ? P_INT(a->org_id) : P_NULL, a->person_id ? P_INT(a->person_id) : P_NULL,
 			P_TEXT(now)};
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c,
-			    "INSERT INTO accounts (username, pw_hash, role, region, org_id, person_id, created_at)"
-			    " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-			    p, 7, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int st = d->rows_next(r);
-	if (st == 1)
-		a->id = d->rows_int(r, 0);
-	d->rows_free(r);
-	return st == 1 ? JN_OK : JN_EDB;
+	jn_err e = store_insert_id(t,
+				   "INSERT INTO accounts (username, pw_hash, role, region, org_id, person_id, created_at)"
+				   " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+				   p, 7, &a->id);
+	return e;
 }
 
 jn_err store_account_by_username(stx *t, const char *username, account *out)

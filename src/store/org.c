@@ -37,20 +37,12 @@ jn_err store_org_insert(stx *t, const scope *sc, org *o)
 	store_now(now);
 	db_param p[] = {P_TEXT(o->uscc), P_TEXT(o->name), P_TEXT(org_kind_name(o->kind)), P_TEXT(o->region),
 			P_TEXT(o->phone), P_TEXT(now)};
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c,
-			    "INSERT INTO orgs (uscc, name, kind, region, phone, created_at, updated_at)"
-			    " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-			    p, 6, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int st = d->rows_next(r);
-	if (st == 1)
-		o->id = d->rows_int(r, 0);
-	d->rows_free(r);
-	if (st != 1)
-		return JN_EDB;
+	jn_err e = store_insert_id(t,
+				   "INSERT INTO orgs (uscc, name, kind, region, phone, created_at, updated_at)"
+				   " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+				   p, 6, &o->id);
+	if (e)
+		return e;
 	snprintf(o->created_at, sizeof o->created_at, "%s", now);
 	return JN_OK;
 }

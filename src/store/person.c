@@ -211,21 +211,13 @@ jn_err store_person_insert(stx *t, const scope *sc, person *p)
 	db_param prm[] = {P_TEXT(p->id_number), P_TEXT(p->name), P_TEXT(g), P_TEXT(p->birth_date),
 			  P_TEXT(p->region), P_TEXT(p->phone), P_TEXT(p->occupation), P_INT(p->level),
 			  P_TEXT(p->employer), P_TEXT(p->education), P_TEXT(now)};
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c,
-			    "INSERT INTO persons (id_number, name, gender, birth_date, region, phone, occupation,"
-			    " level, employer, education, created_at, updated_at, version)"
-			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1) RETURNING id",
-			    prm, 11, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int st = d->rows_next(r);
-	if (st == 1)
-		p->id = d->rows_int(r, 0);
-	d->rows_free(r);
-	if (st != 1)
-		return JN_EDB;
+	jn_err e = store_insert_id(t,
+				   "INSERT INTO persons (id_number, name, gender, birth_date, region, phone, occupation,"
+				   " level, employer, education, created_at, updated_at, version)"
+				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1) RETURNING id",
+				   prm, 11, &p->id);
+	if (e)
+		return e;
 	snprintf(p->created_at, sizeof p->created_at, "%s", now);
 	snprintf(p->updated_at, sizeof p->updated_at, "%s", now);
 	p->version = 1;

@@ -128,6 +128,20 @@ jn_err sqlb_each(stx *t, const sqlb *b, sqlb_row_fn row, void *ctx)
 	return st < 0 ? JN_EDB : JN_OK;
 }
 
+jn_err store_insert_id(stx *t, const char *sql, const db_param *p, int n, int64_t *id)
+{
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	db_rc rc = d->query(t->c, sql, p, n, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	int st = d->rows_next(r);
+	if (st == 1)
+		*id = d->rows_int(r, 0);
+	d->rows_free(r);
+	return st == 1 ? JN_OK : JN_EDB;
+}
+
 static void region_limit(sqlb *b, const char *region) { sqlb_region(b, region); }
 
 void scope_persons(sqlb *b, const scope *sc)

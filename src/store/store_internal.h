@@ -74,6 +74,9 @@ void sqlb_fmt(sqlb *b, const char *text, int nparams, ...);
 typedef int (*sqlb_row_fn)(void *ctx, const db_driver *d, db_rows *r);
 jn_err sqlb_each(stx *t, const sqlb *b, sqlb_row_fn row, void *ctx);
 
+/* Runs an INSERT … RETURNING id and hands back the new id. */
+jn_err store_insert_id(stx *t, const char *sql, const db_param *p, int n, int64_t *id);
+
 /* Appends the condition "region is this code or under it". */
 void sqlb_region(sqlb *b, const char *region);
 

@@ -510,6 +510,13 @@ static void test_regions(void)
 			CHECK(!"REGIONS sorted");
 			break;
 		}
+	CHECK_STR(region_resolve("530402"), "530402");
+	CHECK_STR(region_resolve("红塔区"), "530402");
+	CHECK_STR(region_resolve("玉溪市红塔区"), "530402");
+	CHECK_STR(region_resolve("云南省玉溪市红塔区"), "530402");
+	CHECK(region_resolve("530421") == NULL); /* historical: not a place to live now */
+	CHECK(region_resolve("市辖区") == NULL);
+	CHECK(region_resolve("火星") == NULL);
 	const region_entry *r = region_find("530402");
 	CHECK(r != NULL);
 	if (r) {
