@@ -9,7 +9,7 @@
 # 127.0.0.1 on free ports in a temporary directory; every process started
 # here is stopped on exit, whatever happens.  Knobs (environment):
 #   RUNS=5            runs per figure (search, /health)
-#   IMPORT_RUNS=5|3   runs per import figure (3 when N >= 500000)
+#   IMPORT_RUNS=5     runs per import figure
 #   PG_PROBE_N=20000  PostgreSQL import: first a probe on this many rows, then
 #                     all N rows if one run should take < PG_MAX_RUN_SECONDS=600
 #                     (else as many rows as fit in that)
@@ -29,7 +29,7 @@ N=${1:-100000}
 case $N in '' | *[!0-9]*) echo "usage: bench/run.sh [N]" >&2; exit 2 ;; esac
 [ "$N" -ge 1000 ] || { echo "bench/run.sh: N must be at least 1000" >&2; exit 2; }
 RUNS=${RUNS:-5}
-if [ "$N" -ge 500000 ]; then IMPORT_RUNS=${IMPORT_RUNS:-3}; else IMPORT_RUNS=${IMPORT_RUNS:-5}; fi
+IMPORT_RUNS=${IMPORT_RUNS:-5}
 PG_IMPORT_N=${PG_IMPORT_N:-}
 PG_PROBE_N=${PG_PROBE_N:-20000}
 PG_MAX_RUN_SECONDS=${PG_MAX_RUN_SECONDS:-600}
@@ -110,7 +110,7 @@ log "N=$N, work directory $WORK"
 CSV=$WORK/persons.csv
 VALUES=$WORK/values.csv
 t0=$(now_ns)
-python3 bench/gen_persons.py "$N" --seed "$SEED" -o "$CSV" --sql-values "$VALUES" || die "gen_persons.py"
+"$BIN" gen persons "$N" --seed "$SEED" -o "$CSV" --normalised "$VALUES" || die "jineng gen persons"
 t1=$(now_ns)
 record gen 1 "\"seconds\": $(((t1 - t0) / 1000000))e-3, \"csv_bytes\": $(stat -c %s "$CSV"), \"values_bytes\": $(stat -c %s "$VALUES")"
 log "generated $N persons ($(stat -c %s "$CSV") bytes)"
@@ -361,6 +361,12 @@ http {
       add_header Cache-Control no-store;
       add_header X-Content-Type-Options nosniff;
     }
+    location = /search.json {
+      root $NG/www;
+      default_type "application/json; charset=utf-8";
+      add_header Cache-Control no-store;
+      add_header X-Content-Type-Options nosniff;
+    }
   }
 }
 EOF
@@ -381,12 +387,14 @@ for s in "${SERVERS[@]}"; do
 	wrk -t2 -c32 -d2s "http://127.0.0.1:$2/health" >/dev/null # warm-up
 done
 record health.same 1 "\"same_body\": $same, \"body\": $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$jb"), \"nginx_workers\": \"$NGINX_WORKERS\""
-for i in $(seq 1 "$RUNS"); do
-	for s in "${SERVERS[@]}"; do
-		set -- $s
-		timeout -k 5 $((WRK_SECONDS + 60)) wrk -t2 -c32 -d"${WRK_SECONDS}s" --latency "http://127.0.0.1:$2/health" >"$WORK/wrk.out" 2>&1 ||
-			die "wrk against $1"
-		j=$(python3 - "$WORK/wrk.out" <<'PY'
+# wrk_run FIG NAME URL RUN [wrk options]: one wrk run, recorded as FIG.NAME
+wrk_run() {
+	local fig=$1 name=$2 url=$3 i=$4
+	shift 4
+	timeout -k 5 $((WRK_SECONDS + 60)) wrk -t2 -c32 -d"${WRK_SECONDS}s" --latency "$@" "$url" >"$WORK/wrk.out" 2>&1 ||
+		die "wrk against $name"
+	local j
+	j=$(python3 - "$WORK/wrk.out" <<'PY'
 import json, re, sys
 t = open(sys.argv[1]).read()
 def us(s):
@@ -402,11 +410,36 @@ print(json.dumps({"rps": rps, "requests": reqs, "non2xx": int(non2xx.group(1)) i
                   "socket_errors": errs.group(1) if errs else "", "p50_us": us(lat["50"]), "p99_us": us(lat["99"])}))
 PY
 )
-		record "health.$1" "$i" "\"res\": $j"
-		log "health $1 run $i: $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rps"])' "$j") req/s"
+	record "$fig.$name" "$i" "\"res\": $j"
+	log "$fig $name run $i: $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rps"])' "$j") req/s"
+}
+for i in $(seq 1 "$RUNS"); do
+	for s in "${SERVERS[@]}"; do
+		set -- $s
+		wrk_run health "$1" "http://127.0.0.1:$2/health" "$i"
 	done
 done
 record mem.serve.health.jineng 1 "\"vmhwm_kb\": $(lat vmhwm "$JPID")"
+
+# ---------------------------------------------------------------- c. a search under wrk
+# The first filter's page, with the bench account's token, against nginx
+# serving the very same bytes as a static file.
+loadavg "search under wrk" 7
+TOKEN=$(lat login "$JPORT" bench password123) || die "login for the search under wrk"
+SEARCH_URL="http://127.0.0.1:$JPORT/api/v1/persons?${FILTERS[0]}"
+curl -s -H "Authorization: Bearer $TOKEN" "$SEARCH_URL" >"$WORK/search.json"
+record searchload.same 1 "\"bytes\": $(stat -c %s "$WORK/search.json"), \"path\": \"/api/v1/persons?${FILTERS[0]}\""
+wrk -t2 -c32 -d2s -H "Authorization: Bearer $TOKEN" "$SEARCH_URL" >/dev/null # warm-up
+if [ "$HAVE_NGINX" = 1 ]; then
+	cp "$WORK/search.json" "$NG/www/search.json"
+	chmod o+r "$NG/www/search.json"
+	[ "$(curl -s "http://127.0.0.1:$NPORT/search.json")" = "$(cat "$WORK/search.json")" ] || die "nginx serves another search.json"
+fi
+for i in $(seq 1 "$RUNS"); do
+	wrk_run searchload jineng "$SEARCH_URL" "$i" -H "Authorization: Bearer $TOKEN"
+	if [ "$HAVE_NGINX" = 1 ]; then wrk_run searchload nginx "http://127.0.0.1:$NPORT/search.json" "$i"; fi
+done
+record mem.serve.searchload.jineng 1 "\"vmhwm_kb\": $(lat vmhwm "$JPID")"
 record mem.serve.health.httpref 1 "\"vmhwm_kb\": $(lat vmhwm "$RPID")"
 for p in "${PIDS[@]}"; do stop_pid "$p"; done
 PIDS=()

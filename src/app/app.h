@@ -41,6 +41,9 @@ int person_same(const person *a, const person *b);
  * appends the audit entry with before and after (none when nothing
  * changed).  JN_EFORBIDDEN when the region is outside the scope. */
 jn_err person_write(stx *t, const scope *sc, const person *before, person *p, int expect_version);
+/* Inside t: inserts n new persons in bulk (imports), each with its
+ * "person.create" audit entry as person_write would append. */
+jn_err person_insert_many(stx *t, const scope *sc, person *ps, int n);
 /* Validation only (for reporting every problem of a request at once). */
 jn_err person_validate(store *s, const person_input *in, jn_fields *fe);
 jn_err person_create(store *s, const scope *sc, const person_input *in, person *out, jn_fields *fe);

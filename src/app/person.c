@@ -303,17 +303,65 @@ json_t *person_json(const person *p, int masked)
 }
 
 /* The audit form of a record: full, without the bookkeeping fields. */
+/* Appends s as a JSON string, escaped as jansson escapes (UTF-8 kept). */
+static char *put_json_str(char *o, const char *s)
+{
+	*o++ = '"';
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		switch (*c) {
+		case '"': *o++ = '\\', *o++ = '"'; break;
+		case '\\': *o++ = '\\', *o++ = '\\'; break;
+		case '\b': *o++ = '\\', *o++ = 'b'; break;
+		case '\f': *o++ = '\\', *o++ = 'f'; break;
+		case '\n': *o++ = '\\', *o++ = 'n'; break;
+		case '\r': *o++ = '\\', *o++ = 'r'; break;
+		case '\t': *o++ = '\\', *o++ = 't'; break;
+		default:
+			if (*c < 0x20)
+				o += sprintf(o, "\\u%04X", *c);
+			else
+				*o++ = (char)*c;
+		}
+	}
+	*o++ = '"';
+	return o;
+}
+
+/* The record as the audit log keeps it: every field a change can touch,
+ * compact with sorted keys (what json_dumps(JSON_COMPACT|JSON_SORT_KEYS)
+ * writes, built directly: imports write one per row). */
 static char *audit_json(const person *p)
 {
-	json_t *j = person_json(p, 0);
-	json_object_del(j, "masked");
-	json_object_del(j, "created_at");
-	json_object_del(j, "updated_at");
-	json_object_del(j, "region_name");
-	json_object_del(j, "level_name");
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	return s;
+	char g[2] = {p->gender, '\0'};
+	const struct {
+		const char *key, *text;
+		long long num;
+	} f[] = {
+		{"birth_date", p->birth_date, 0}, {"education", p->education, 0}, {"employer", p->employer, 0},
+		{"gender", g, 0},		  {"id", NULL, p->id},		  {"id_number", p->id_number, 0},
+		{"level", NULL, p->level},	  {"name", p->name, 0},		  {"occupation", p->occupation, 0},
+		{"phone", p->phone, 0},		  {"region", p->region, 0},	  {"version", NULL, p->version},
+	};
+	size_t cap = 2;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		cap += strlen(f[i].key) + 4 + (f[i].text ? strlen(f[i].text) * 6 + 2 : 24);
+	char *out = malloc(cap), *o = out;
+	if (!out)
+		return NULL;
+	*o++ = '{';
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (i)
+			*o++ = ',';
+		o = put_json_str(o, f[i].key);
+		*o++ = ':';
+		if (f[i].text)
+			o = put_json_str(o, f[i].text);
+		else
+			o += sprintf(o, "%lld", f[i].num);
+	}
+	*o++ = '}';
+	*o = '\0';
+	return out;
 }
 
 static void subject_of(int64_t id, char out[64]) { snprintf(out, 64, "person:%lld", (long long)id); }
@@ -336,6 +384,31 @@ jn_err person_write(stx *t, const scope *sc, const person *before, person *p, in
 		e = store_audit(t, sc, before ? "person.update" : "person.create", subj, b, a);
 	free(b);
 	free(a);
+	return e;
+}
+
+jn_err person_insert_many(stx *t, const scope *sc, person *ps, int n)
+{
+	jn_err e = store_person_insert_many(t, sc, ps, n);
+	if (e || n == 0)
+		return e;
+	char(*subj)[64] = malloc(sizeof *subj * (size_t)n);
+	const char **subjects = malloc(sizeof *subjects * (size_t)n);
+	char **afters = calloc((size_t)n, sizeof *afters);
+	e = subj && subjects && afters ? JN_OK : JN_ENOMEM;
+	for (int i = 0; !e && i < n; i++) {
+		subject_of(ps[i].id, subj[i]);
+		subjects[i] = subj[i];
+		if (!(afters[i] = audit_json(&ps[i])))
+			e = JN_ENOMEM;
+	}
+	if (!e)
+		e = store_audit_many(t, sc, "person.create", n, subjects, NULL, (const char *const *)afters);
+	for (int i = 0; afters && i < n; i++)
+		free(afters[i]);
+	free(afters);
+	free(subjects);
+	free(subj);
 	return e;
 }
 

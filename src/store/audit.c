@@ -4,6 +4,7 @@
  * before it; audit_head keeps the last seq and hash so that removing the
  * newest entries is noticed too. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/chain.h"
@@ -17,48 +18,87 @@ static void actor_of(const scope *sc, char *out, size_t cap)
 		snprintf(out, cap, "%s", sc->username);
 }
 
-jn_err store_audit(stx *t, const scope *sc, const char *action, const char *subject, const char *before,
-		   const char *after)
+/* Reads the chain's head once per transaction, taking the chain lock. */
+static jn_err chain_load(stx *t)
 {
 	const db_driver *d = DRV(t);
 	db_rc rc;
-	if (!t->chain_loaded) {
-		if ((rc = d->lock_chain(t->c)) != DB_OK)
-			return store_db_err(rc);
-		db_rows *r;
-		if ((rc = d->query(t->c, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r)) != DB_OK)
-			return store_db_err(rc);
-		t->chain_exists = d->rows_next(r) == 1;
-		t->chain_seq = 0;
-		memcpy(t->chain_hash, CHAIN_GENESIS, sizeof t->chain_hash);
-		if (t->chain_exists) {
-			t->chain_seq = d->rows_int(r, 0);
-			rows_copy(d, r, 1, t->chain_hash, sizeof t->chain_hash);
-		}
-		d->rows_free(r);
-		t->chain_loaded = 1;
+	if (t->chain_loaded)
+		return JN_OK;
+	if ((rc = d->lock_chain(t->c)) != DB_OK)
+		return store_db_err(rc);
+	db_rows *r;
+	if ((rc = d->query(t->c, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r)) != DB_OK)
+		return store_db_err(rc);
+	t->chain_exists = d->rows_next(r) == 1;
+	t->chain_seq = 0;
+	memcpy(t->chain_hash, CHAIN_GENESIS, sizeof t->chain_hash);
+	if (t->chain_exists) {
+		t->chain_seq = d->rows_int(r, 0);
+		rows_copy(d, r, 1, t->chain_hash, sizeof t->chain_hash);
 	}
-	int64_t seq = t->chain_seq + 1;
-	char prev[65];
-	memcpy(prev, t->chain_hash, sizeof prev);
+	d->rows_free(r);
+	t->chain_loaded = 1;
+	return JN_OK;
+}
 
-	char at[32], actor[96], hash[65];
+#define AUDIT_INSERT "INSERT INTO audit (seq, at, actor, action, subject, before_json, after_json, prev_hash, hash) VALUES "
+enum { AUDIT_PER = 9, AUDIT_BATCH = 200 };
+
+jn_err store_audit_many(stx *t, const scope *sc, const char *action, int n, const char *const *subjects,
+			const char *const *befores, const char *const *afters)
+{
+	jn_err e = chain_load(t);
+	if (e)
+		return e;
+	const db_driver *d = DRV(t);
+	char at[32], actor[96];
 	store_now(at);
 	actor_of(sc, actor, sizeof actor);
-	chain_fields f = {seq, at, actor, action, subject, before, after};
-	chain_hash(prev, &f, hash);
-	db_param p[] = {P_INT(seq),	  P_TEXT(at),	  P_TEXT(actor), P_TEXT(action), P_TEXT(subject),
-			P_TEXT(before), P_TEXT(after), P_TEXT(prev),	 P_TEXT(hash)};
-	rc = d->exec(t->c,
-		     "INSERT INTO audit (seq, at, actor, action, subject, before_json, after_json, prev_hash, hash)"
-		     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-		     p, 9, NULL);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	t->chain_seq = seq;
-	memcpy(t->chain_hash, hash, sizeof t->chain_hash);
-	t->chain_dirty = 1;
-	return JN_OK;
+	size_t cap = sizeof AUDIT_INSERT + (size_t)AUDIT_BATCH * 64;
+	char *sql = malloc(cap);
+	db_param *p = malloc(sizeof *p * (AUDIT_BATCH * AUDIT_PER));
+	char(*hashes)[2][65] = malloc(sizeof *hashes * AUDIT_BATCH);
+	e = sql && p && hashes ? JN_OK : JN_ENOMEM;
+	for (int base = 0; !e && base < n; base += AUDIT_BATCH) {
+		int m = n - base < AUDIT_BATCH ? n - base : AUDIT_BATCH;
+		size_t o = (size_t)snprintf(sql, cap, "%s", AUDIT_INSERT);
+		int64_t seq = t->chain_seq;
+		char prev[65];
+		memcpy(prev, t->chain_hash, sizeof prev);
+		for (int k = 0; k < m; k++) {
+			const char *b = befores ? befores[base + k] : NULL, *a = afters ? afters[base + k] : NULL;
+			chain_fields f = {++seq, at, actor, action, subjects[base + k], b, a};
+			memcpy(hashes[k][0], prev, 65);
+			chain_hash(prev, &f, hashes[k][1]);
+			memcpy(prev, hashes[k][1], 65);
+			int q = k * AUDIT_PER;
+			o += (size_t)snprintf(sql + o, cap - o, "%s($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", k ? "," : "",
+					      q + 1, q + 2, q + 3, q + 4, q + 5, q + 6, q + 7, q + 8, q + 9);
+			db_param *x = p + q;
+			x[0] = P_INT(seq), x[1] = P_TEXT(at), x[2] = P_TEXT(actor), x[3] = P_TEXT(action);
+			x[4] = P_TEXT(subjects[base + k]), x[5] = P_TEXT(b), x[6] = P_TEXT(a);
+			x[7] = P_TEXT(hashes[k][0]), x[8] = P_TEXT(hashes[k][1]);
+		}
+		db_rc rc = d->exec(t->c, sql, p, m * AUDIT_PER, NULL);
+		if (rc != DB_OK) {
+			e = store_db_err(rc);
+			break;
+		}
+		t->chain_seq = seq;
+		memcpy(t->chain_hash, prev, sizeof t->chain_hash);
+		t->chain_dirty = 1;
+	}
+	free(sql);
+	free(p);
+	free(hashes);
+	return e;
+}
+
+jn_err store_audit(stx *t, const scope *sc, const char *action, const char *subject, const char *before,
+		   const char *after)
+{
+	return store_audit_many(t, sc, action, 1, &subject, &before, &after);
 }
 
 jn_err audit_flush_head(stx *t)

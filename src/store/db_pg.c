@@ -282,6 +282,20 @@ static db_rc pg_open(const char *url, db_conn **out, char *err, size_t errcap)
 	}
 	/* NOTICEs and WARNINGs ("... already exists, skipping") are no errors. */
 	PQsetNoticeProcessor(c->pg, quiet_notices, NULL);
+	/* Statements are prepared once per connection; a generic plan chosen
+	 * while a table was small (at the start of a bulk import, say) would be
+	 * kept after it has grown: a lookup of 200 ID numbers scanned every
+	 * row.  Planning each execution for its values costs far less. */
+	PGresult *set = PQexec(c->pg, "SET plan_cache_mode = force_custom_plan");
+	int set_ok = PQresultStatus(set) == PGRES_COMMAND_OK;
+	PQclear(set);
+	if (!set_ok) {
+		if (err && errcap)
+			snprintf(err, errcap, "postgresql: cannot set plan_cache_mode");
+		PQfinish(c->pg);
+		free(c);
+		return DB_ERROR;
+	}
 	*out = &c->base;
 	return DB_OK;
 }

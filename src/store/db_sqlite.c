@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,8 +288,14 @@ static db_rc stmt_bind(sq_conn *c, sq_stmt *s, const db_param *p, int n)
 	return DB_OK;
 }
 
+/* Before SQLite's first use: no allocation statistics (each malloc would
+ * take a global mutex for them; a bulk import makes millions). */
+static pthread_once_t sq_config_once = PTHREAD_ONCE_INIT;
+static void sq_config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static db_rc sq_open(const char *url, db_conn **out, char *err, size_t errcap)
 {
+	pthread_once(&sq_config_once, sq_config);
 	*out = NULL;
 	if (!url) {
 		if (err && errcap)

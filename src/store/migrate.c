@@ -68,6 +68,11 @@ static const migration MIGRATIONS[] = {
 	 "DROP INDEX persons_occupation;\n"
 	 "CREATE INDEX persons_occupation ON persons(occupation, id);\n",
 	 NULL, NULL},
+	{3, "region-level-count",
+	 /* Counting a city (a range of codes) at a minimum level reads this
+	  * index alone instead of looking every row of the city up. */
+	 "CREATE INDEX persons_region_level ON persons(region, level, id);\n",
+	 NULL, NULL},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 

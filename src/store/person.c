@@ -1,5 +1,6 @@
 /* person.c — the persons table: scoped reads, inserts and updates. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_internal.h"
@@ -188,7 +189,7 @@ jn_err store_person_by_id_number(stx *t, const scope *sc, const char *id_number,
 	return get_where(t, sc, "id_number = ?", P_TEXT(id_number), out);
 }
 
-static int in_scope_region(const scope *sc, const char *region)
+int store_scope_allows_region(const scope *sc, const char *region)
 {
 	if (sc->system)
 		return 1;
@@ -203,7 +204,7 @@ static int in_scope_region(const scope *sc, const char *region)
 
 jn_err store_person_insert(stx *t, const scope *sc, person *p)
 {
-	if (!in_scope_region(sc, p->region))
+	if (!store_scope_allows_region(sc, p->region))
 		return JN_EFORBIDDEN;
 	char now[32];
 	store_now(now);
@@ -224,6 +225,115 @@ jn_err store_person_insert(stx *t, const scope *sc, person *p)
 	return JN_OK;
 }
 
+/* Rows per multi-row statement: one round trip (and one statement step)
+ * carries this many persons; well under both engines' parameter limits. */
+#define MANY_BATCH 200
+
+jn_err store_persons_by_id_numbers(stx *t, int n, const char *const *ids, person *out, int *found)
+{
+	const db_driver *d = DRV(t);
+	for (int i = 0; i < n; i++)
+		found[i] = 0;
+	for (int base = 0; base < n; base += MANY_BATCH) {
+		int m = n - base < MANY_BATCH ? n - base : MANY_BATCH;
+		char sql[sizeof "SELECT " PERSON_COLS " FROM persons WHERE id_number IN ()" + MANY_BATCH * 8];
+		int o = snprintf(sql, sizeof sql, "SELECT " PERSON_COLS " FROM persons WHERE id_number IN (");
+		db_param p[MANY_BATCH];
+		for (int k = 0; k < m; k++) {
+			o += snprintf(sql + o, sizeof sql - (size_t)o, "%s$%d", k ? "," : "", k + 1);
+			p[k] = P_TEXT(ids[base + k]);
+		}
+		snprintf(sql + o, sizeof sql - (size_t)o, ")");
+		db_rows *r;
+		db_rc rc = d->query(t->c, sql, p, m, &r);
+		if (rc != DB_OK)
+			return store_db_err(rc);
+		int st;
+		while ((st = d->rows_next(r)) == 1) {
+			const char *idn = d->rows_text(r, 1);
+			for (int k = 0; k < m; k++)
+				if (!found[base + k] && strcmp(ids[base + k], idn) == 0) {
+					read_person(d, r, &out[base + k]);
+					found[base + k] = 1;
+				}
+		}
+		d->rows_free(r);
+		if (st < 0)
+			return JN_EDB;
+	}
+	return JN_OK;
+}
+
+jn_err store_person_insert_many(stx *t, const scope *sc, person *ps, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!store_scope_allows_region(sc, ps[i].region))
+			return JN_EFORBIDDEN;
+	const db_driver *d = DRV(t);
+	char now[32];
+	store_now(now);
+	enum { PER = 10 };
+	static const char head[] = "INSERT INTO persons (id_number, name, gender, birth_date, region, phone, occupation,"
+				   " level, employer, education, created_at, updated_at, version) VALUES ";
+	size_t cap = sizeof head + (size_t)MANY_BATCH * 80 + 64;
+	char *sql = malloc(cap);
+	db_param *p = malloc(sizeof *p * (MANY_BATCH * PER + 1));
+	char(*g)[2] = malloc(sizeof *g * MANY_BATCH);
+	jn_err e = sql && p && g ? JN_OK : JN_ENOMEM;
+	for (int base = 0; !e && base < n; base += MANY_BATCH) {
+		int m = n - base < MANY_BATCH ? n - base : MANY_BATCH;
+		size_t o = (size_t)snprintf(sql, cap, "%s", head);
+		p[0] = P_TEXT(now);
+		for (int k = 0; k < m; k++) {
+			const person *x = &ps[base + k];
+			int b = 2 + k * PER;
+			o += (size_t)snprintf(sql + o, cap - o, "%s($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$1,$1,1)",
+					      k ? "," : "", b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8,
+					      b + 9);
+			g[k][0] = x->gender;
+			g[k][1] = '\0';
+			db_param *q = p + 1 + k * PER;
+			q[0] = P_TEXT(x->id_number), q[1] = P_TEXT(x->name), q[2] = P_TEXT(g[k]);
+			q[3] = P_TEXT(x->birth_date), q[4] = P_TEXT(x->region), q[5] = P_TEXT(x->phone);
+			q[6] = P_TEXT(x->occupation), q[7] = P_INT(x->level), q[8] = P_TEXT(x->employer);
+			q[9] = P_TEXT(x->education);
+		}
+		snprintf(sql + o, cap - o, " RETURNING id, id_number");
+		db_rows *r;
+		db_rc rc = d->query(t->c, sql, p, 1 + m * PER, &r);
+		if (rc != DB_OK) {
+			e = store_db_err(rc);
+			break;
+		}
+		/* Rows come back in insertion order on both engines, but match
+		 * them by ID number rather than rely on it. */
+		int st, got = 0, next = 0;
+		while ((st = d->rows_next(r)) == 1) {
+			const char *idn = d->rows_text(r, 1);
+			int k = next < m && strcmp(ps[base + next].id_number, idn) == 0 ? next : -1;
+			for (int j = 0; k < 0 && j < m; j++)
+				if (strcmp(ps[base + j].id_number, idn) == 0)
+					k = j;
+			if (k >= 0) {
+				person *x = &ps[base + k];
+				x->id = d->rows_int(r, 0);
+				snprintf(x->created_at, sizeof x->created_at, "%s", now);
+				snprintf(x->updated_at, sizeof x->updated_at, "%s", now);
+				x->version = 1;
+				got++;
+				next = k + 1;
+			}
+		}
+		d->rows_free(r);
+		if (st < 0 || got != m)
+			e = JN_EDB;
+	}
+	free(sql);
+	free(p);
+	free(g);
+	return e;
+}
+
 jn_err store_person_update(stx *t, const scope *sc, person *p, int expect_version)
 {
 	/* The row must be in scope now, and stay in scope after the change. */
@@ -233,7 +343,7 @@ jn_err store_person_update(stx *t, const scope *sc, person *p, int expect_versio
 		return e;
 	if (expect_version > 0 && cur.version != expect_version)
 		return JN_ECONFLICT;
-	if (!in_scope_region(sc, p->region) && strcmp(p->region, cur.region) != 0)
+	if (!store_scope_allows_region(sc, p->region) && strcmp(p->region, cur.region) != 0)
 		return JN_EFORBIDDEN;
 	char now[32];
 	store_now(now);

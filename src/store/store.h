@@ -89,6 +89,14 @@ jn_err store_person_insert(stx *t, const scope *sc, person *p);
  * When expect_version > 0 and the row has another version: JN_ECONFLICT. */
 jn_err store_person_update(stx *t, const scope *sc, person *p, int expect_version);
 int64_t store_person_count(stx *t);
+/* Bulk forms for imports: a few statements (round trips) per hundreds of
+ * rows.  by_id_numbers looks every number up regardless of scope: out[i]
+ * and found[i] answer ids[i].  insert_many inserts all of ps (ids set on
+ * return) or, when any is outside sc, none (JN_EFORBIDDEN). */
+jn_err store_persons_by_id_numbers(stx *t, int n, const char *const *ids, person *out, int *found);
+jn_err store_person_insert_many(stx *t, const scope *sc, person *ps, int n);
+/* 1 when sc may hold a person registered in region. */
+int store_scope_allows_region(const scope *sc, const char *region);
 
 /* ---- organisations (store/org.c) ---- */
 typedef struct org_filter {
@@ -129,6 +137,10 @@ jn_err store_session_revoke(stx *t, const char *token_hash);
 /* Appends one chained entry.  before/after are JSON text or NULL. */
 jn_err store_audit(stx *t, const scope *sc, const char *action, const char *subject, const char *before,
 		   const char *after);
+/* Appends n entries of one action in a few statements (imports);
+ * befores/afters may be NULL for all-NULL. */
+jn_err store_audit_many(stx *t, const scope *sc, const char *action, int n, const char *const *subjects,
+			const char *const *befores, const char *const *afters);
 typedef struct audit_entry {
 	int64_t seq;
 	char at[32];
