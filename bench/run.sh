@@ -117,7 +117,7 @@ log "generated $N persons ($(stat -c %s "$CSV") bytes)"
 
 COLS="id_number, name, gender, birth_date, region, phone, occupation, level, employer, education, created_at, updated_at, version"
 cat >"$WORK/load.sql" <<EOF
-PRAGMA cache_size = -65536;
+PRAGMA cache_size = -131072;
 PRAGMA temp_store = MEMORY;
 BEGIN;
 CREATE TEMP TABLE v (id_number TEXT, name TEXT, gender TEXT, birth_date TEXT, region TEXT, phone TEXT,

@@ -289,7 +289,8 @@ static db_rc stmt_bind(sq_conn *c, sq_stmt *s, const db_param *p, int n)
 }
 
 /* Before SQLite's first use: no allocation statistics (each malloc would
- * take a global mutex for them; a bulk import makes millions). */
+ * take a global mutex for them; a bulk import makes millions).  The page
+ * caches are bounded per store instead (store_open sets cache_size). */
 static pthread_once_t sq_config_once = PTHREAD_ONCE_INIT;
 static void sq_config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
@@ -350,7 +351,7 @@ static db_rc sq_open(const char *url, db_conn **out, char *err, size_t errcap)
 		"PRAGMA synchronous = FULL;"
 		"PRAGMA foreign_keys = ON;"
 		"PRAGMA temp_store = MEMORY;"
-		"PRAGMA cache_size = -65536;";
+		"PRAGMA cache_size = -65536;"; /* store_open divides a budget among its pool */
 	char *msg = NULL;
 	rc = sqlite3_exec(c->db, pragmas, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {

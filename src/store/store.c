@@ -43,6 +43,9 @@ void region_range(const char *code6, char lo[8], char hi[8])
 		hi[n - 1] = (char)(hi[n - 1] + 1); /* '9' + 1 = ':' sorts after every digit */
 }
 
+/* The page cache of all of a store's SQLite connections together. */
+#define SQLITE_CACHE_BUDGET_KIB (128 * 1024)
+
 jn_err store_open(const char *url, int pool, store **out, char *err, size_t errcap)
 {
 	const db_driver *drv;
@@ -73,8 +76,14 @@ jn_err store_open(const char *url, int pool, store **out, char *err, size_t errc
 		store_close(s);
 		return JN_ENOMEM;
 	}
+	/* SQLite caches pages per connection: a pool shares one budget, so a
+	 * server's memory stays bounded however large the database grows
+	 * (one connection, as the CLI's import uses, gets all of it). */
+	char cache[64];
+	snprintf(cache, sizeof cache, "PRAGMA cache_size = -%d;", SQLITE_CACHE_BUDGET_KIB / pool);
 	for (int i = 0; i < pool; i++) {
-		if (drv->open(target, &s->conns[i], err, errcap) != DB_OK) {
+		if (drv->open(target, &s->conns[i], err, errcap) != DB_OK ||
+		    (drv->kind == DB_SQLITE && drv->exec_script(s->conns[i], cache) != DB_OK)) {
 			store_close(s);
 			return JN_EDB;
 		}
