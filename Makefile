@@ -18,8 +18,17 @@ GEN     := build/gen/regions_data.c
 OBJ_LIB := $(patsubst src/%.c,$(B)/obj/%.o,$(SRC_LIB)) $(B)/obj/gen/regions_data.o
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: all run test test-fast asan unit deps clean bench fuzz init demo
-all: $(B)/jineng
+.PHONY: all run test test-fast asan unit deps clean bench fuzz init demo web
+all: $(B)/jineng web
+
+# The web interface: Vue 3 + Element Plus + ECharts from npm, bundled by
+# Vite into build/web, which `jineng serve` serves (nothing from outside).
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
+web: build/web/index.html
+build/web/index.html: $(WEB_SRC) web/node_modules/.package-lock.json
+	cd web && npx --no-install vite build --logLevel warn
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
 
 deps:
 	@scripts/deps.sh

@@ -41,6 +41,8 @@ suite() { # flavour binary-dir
 		--db2 "$(db api2_$2)" --db3 "$(db api3_$2)"
 	step "kill sqlite ($B)" python3 tests/api/test_kill.py --bin $B/jineng --db "sqlite:$T/kill_$2.db" --rounds 10
 	step "kill postgresql ($B)" python3 tests/api/test_kill.py --bin $B/jineng --db "$(db kill_$2)" --rounds 6
+	step "web sqlite ($B)" tests/run-web.sh $B/jineng "sqlite:$T/web_$2.db" sqlite-$2
+	step "web postgresql ($B)" tests/run-web.sh $B/jineng "$(db web_$2)" postgresql-$2
 }
 
 suite build rel

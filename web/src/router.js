@@ -1,0 +1,49 @@
+// router.js — the pages, who may open each, and the menu built from them.
+// Later systems (certification, training, …) add their routes here with
+// the roles that use them; the menu follows.
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, hasRole, isTopAdmin } from './session.js'
+
+const STAFF = ['admin', 'county']
+const ORGS = ['evaluator', 'trainer', 'employer']
+
+export const routes = [
+  { path: '/login', name: 'login', component: () => import('./pages/Login.vue'), meta: { public: true, bare: true, title: '登录' } },
+  { path: '/', name: 'home', component: () => import('./pages/Home.vue'), meta: { title: '首页', icon: 'HomeFilled', menu: true } },
+  { path: '/dashboard', name: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { title: '统计看板', icon: 'DataAnalysis', roles: STAFF, menu: true } },
+  { path: '/persons', name: 'persons', component: () => import('./pages/Persons.vue'), meta: { title: '劳动者', icon: 'User', roles: STAFF, menu: true } },
+  { path: '/persons/:id(\\d+)', name: 'person', component: () => import('./pages/PersonDetail.vue'), meta: { title: '劳动者档案', roles: [...STAFF, 'worker'] } },
+  { path: '/imports', name: 'imports', component: () => import('./pages/Imports.vue'), meta: { title: '批量导入', icon: 'Upload', roles: STAFF, menu: true } },
+  { path: '/orgs', name: 'orgs', component: () => import('./pages/Orgs.vue'), meta: { title: '机构', icon: 'OfficeBuilding', roles: STAFF, menu: true } },
+  { path: '/my-org', name: 'my-org', component: () => import('./pages/MyOrg.vue'), meta: { title: '本机构', icon: 'OfficeBuilding', roles: ORGS, menu: true } },
+  { path: '/me', name: 'me', component: () => import('./pages/PersonDetail.vue'), meta: { title: '我的档案', icon: 'Postcard', roles: ['worker'], menu: true, self: true } },
+  { path: '/accounts', name: 'accounts', component: () => import('./pages/Accounts.vue'), meta: { title: '账号管理', icon: 'Key', roles: ['admin'], menu: true } },
+  { path: '/audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { title: '审计日志', icon: 'Document', roles: ['admin'], topAdmin: true, menu: true } },
+  { path: '/:rest(.*)*', name: 'notfound', component: () => import('./pages/NotFound.vue'), meta: { public: true, title: '页面不存在' } },
+]
+
+export function canOpen(route) {
+  const m = route.meta || {}
+  if (m.public) return true
+  if (!session.user) return false
+  if (m.topAdmin && !isTopAdmin()) return false
+  return !m.roles || hasRole(...m.roles)
+}
+
+export function menuRoutes() {
+  return routes.filter((r) => r.meta && r.meta.menu && canOpen(r))
+}
+
+const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !session.token) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  if (to.name === 'login' && session.token) return { name: 'home' }
+  if (!canOpen(to)) return { name: 'home', query: { denied: to.meta.title || '1' } }
+})
+
+router.afterEach((to) => {
+  document.title = (to.meta.title ? to.meta.title + ' - ' : '') + '技能人才服务管理平台'
+})
+
+export default router
