@@ -111,4 +111,56 @@ jn_err refdata_load(store *s, const char *datadir, char *err, size_t errcap);
  * role (passwords printed to out once). Skips when already present. */
 jn_err demo_load(store *s, FILE *out);
 
+/* ---- gen: synthetic data (app/gen.c, app/gen_db.c) ---- */
+/* A deterministic generator of realistic persons and organisations of the
+ * counties of 曲靖, 玉溪 and 红河: the same seed gives the same rows, in the
+ * same order, on every machine, whatever N is. */
+typedef struct gen gen;
+/* datadir holds occupations-2022.csv (needed for persons; NULL for orgs
+ * only).  expect: about how many records will be drawn (sizes the set of
+ * numbers handed out; it grows past that if need be). */
+jn_err gen_open(const char *datadir, uint64_t seed, int64_t expect, gen **out, char *err, size_t errcap);
+void gen_close(gen *g);
+
+typedef struct gen_person {
+	person p;                    /* as `jineng import` stores it (no id, no times) */
+	char id_text[19];            /* as written: 18 digits, or a 15-digit legacy number */
+	char region_text[96];        /* the county's code, or its city's and its own name */
+	const char *occupation_text; /* the code, or the (unambiguous) name */
+	char gender_code[2];         /* "M" / "F" */
+	char level_num[4];           /* "0" … "8" */
+} gen_person;
+#define GEN_PERSON_COLS 9
+#define GEN_VALUES_COLS 13
+#define GEN_ORG_COLS 5
+extern const char *const GEN_PERSON_HEADER[GEN_PERSON_COLS]; /* 姓名,身份证号,性别,… */
+extern const char *const GEN_VALUES_HEADER[GEN_VALUES_COLS]; /* id_number,name,… (persons table) */
+extern const char *const GEN_ORG_HEADER[GEN_ORG_COLS];       /* 统一社会信用代码,名称,类型,所属地区,联系电话 */
+/* The next person or organisation; JN_ETOOMANY when no unused ID number
+ * (credit code) can be found, JN_EINVAL for persons from a gen opened
+ * without datadir. */
+jn_err gen_person_next(gen *g, gen_person *out);
+/* The spreadsheet row, and the normalised row (created_at = updated_at = now). */
+void gen_person_cells(const gen_person *gp, const char *cells[GEN_PERSON_COLS]);
+void gen_values_cells(const gen_person *gp, const char *now, const char *cells[GEN_VALUES_COLS]);
+
+typedef struct gen_org {
+	org o;                /* kind, uscc, name, region, phone as stored */
+	char region_text[96]; /* code or name, as written */
+} gen_org;
+jn_err gen_org_next(gen *g, gen_org *out);
+void gen_org_cells(const gen_org *go, const char *cells[GEN_ORG_COLS]);
+
+/* Writes n generated records straight into the store, GEN_TX_ROWS per
+ * transaction, each transaction with one audit entry ("gen.persons" /
+ * "gen.orgs", {"rows":…,"seed":…}).  *done = rows committed.  A record
+ * whose key (ID number, credit code) is already stored fails its
+ * transaction with JN_ECONFLICT; earlier transactions stay. */
+#define GEN_TX_ROWS 50000
+typedef void (*gen_progress_fn)(void *ctx, int64_t done, int64_t total);
+jn_err gen_persons_into_db(store *s, gen *g, int64_t n, uint64_t seed, gen_progress_fn progress, void *ctx,
+			   int64_t *done);
+jn_err gen_orgs_into_db(store *s, gen *g, int64_t n, uint64_t seed, gen_progress_fn progress, void *ctx,
+			int64_t *done);
+
 #endif

@@ -15,9 +15,13 @@ int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 /* The database URL: --db, else $JINENG_DB, else sqlite:var/jineng.db. */
 const char *cli_db_url(const char *given);
+/* The reference data directory: $JINENG_DATA, else data/ in the working
+ * directory, else data/ next to the binary's directory (buf: PATH_MAX+16). */
+const char *cli_datadir(char *buf, size_t cap);
 /* Opens the store and applies migrations; prints why on failure. */
 store *cli_open(const char *url, int pool);
 /* Prints field errors, one per line, to stderr. */

@@ -85,29 +85,6 @@ int cmd_serve(int argc, char **argv)
 	return EXIT_OKAY;
 }
 
-/* data/ next to the binary's build/ directory, or in the working directory. */
-static const char *default_datadir(char *buf, size_t cap)
-{
-	const char *env = getenv("JINENG_DATA");
-	if (env && env[0])
-		return env;
-	struct stat st;
-	if (stat("data/occupations-2022.csv", &st) == 0)
-		return "data";
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(buf, cap, "%s/../data", exe);
-			return buf;
-		}
-	}
-	return "data";
-}
-
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
@@ -158,7 +135,7 @@ int cmd_init(int argc, char **argv)
 	printf("数据库结构：版本 %d（本次升级 %d 步）\n", version, applied);
 	char buf[PATH_MAX + 16];
 	if (!datadir)
-		datadir = default_datadir(buf, sizeof buf);
+		datadir = cli_datadir(buf, sizeof buf);
 	if ((e = refdata_load(s, datadir, err, sizeof err)) != JN_OK) {
 		fprintf(stderr, "jineng init: 参考数据装载失败：%s\n", err);
 		store_close(s);

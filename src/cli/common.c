@@ -1,9 +1,12 @@
-/* common.c — what the commands share: the database URL, opening the store,
- * printing field errors, reading files. */
+/* common.c — what the commands share: the database URL, the data
+ * directory, opening the store, printing field errors, reading files. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -13,6 +16,28 @@ const char *cli_db_url(const char *given)
 		return given;
 	const char *env = getenv("JINENG_DB");
 	return env && env[0] ? env : "sqlite:var/jineng.db";
+}
+
+const char *cli_datadir(char *buf, size_t cap)
+{
+	const char *env = getenv("JINENG_DATA");
+	if (env && env[0])
+		return env;
+	struct stat st;
+	if (stat("data/occupations-2022.csv", &st) == 0)
+		return "data";
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(buf, cap, "%s/../data", exe);
+			return buf;
+		}
+	}
+	return "data";
 }
 
 store *cli_open(const char *url, int pool)

@@ -17,6 +17,7 @@ static const struct {
 	{"export", cmd_export, "导出：export persons"},
 	{"check", cmd_check, "校验：check id 身份证号 / check uscc 统一社会信用代码"},
 	{"audit", cmd_audit, "审计：audit verify 检查审计链是否被篡改"},
+	{"gen", cmd_gen, "生成逼真的模拟数据：gen persons N / gen orgs N（测试、演示、压测用）"},
 };
 
 static void usage(FILE *f)
