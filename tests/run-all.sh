@@ -39,6 +39,10 @@ suite() { # flavour binary-dir
 		--db2 "sqlite:$T/api2_$2.db" --db3 "sqlite:$T/api3_$2.db"
 	step "api postgresql ($B)" python3 tests/api/test_api.py --bin $B/jineng --db "$(db api_$2)" \
 		--db2 "$(db api2_$2)" --db3 "$(db api3_$2)"
+	step "web api sqlite ($B)" python3 tests/api/test_web_api.py --bin $B/jineng --db "sqlite:$T/wapi_$2.db" \
+		--db2 "sqlite:$T/wapi2_$2.db" --db3 "sqlite:$T/wapi3_$2.db"
+	step "web api postgresql ($B)" python3 tests/api/test_web_api.py --bin $B/jineng --db "$(db wapi_$2)" \
+		--db2 "$(db wapi2_$2)" --db3 "$(db wapi3_$2)"
 	step "kill sqlite ($B)" python3 tests/api/test_kill.py --bin $B/jineng --db "sqlite:$T/kill_$2.db" --rounds 10
 	step "kill postgresql ($B)" python3 tests/api/test_kill.py --bin $B/jineng --db "$(db kill_$2)" --rounds 6
 	step "web sqlite ($B)" tests/run-web.sh $B/jineng "sqlite:$T/web_$2.db" sqlite-$2

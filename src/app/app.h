@@ -70,6 +70,16 @@ typedef struct user_input {
 	int64_t org_id;
 } user_input;
 jn_err user_add(store *s, const user_input *in, account *out, jn_fields *fe);
+/* The rules every new password meets (8–128 characters, not only digits,
+ * not one character repeated, not the user name); reasons go to fe under
+ * "password".  0 when fe got one. */
+int password_acceptable(const char *password, const char *username, jn_fields *fe);
+/* The rules of user names (2–63 of A–Z a–z 0–9 _ . -), under "username". */
+int username_acceptable(const char *username, jn_fields *fe);
+/* The account and expiry of a live session (GET /session). */
+jn_err session_info(store *s, const char *token, account *acct, char expires_at[32]);
+/* The JSON of a signed-in account (without the token). */
+json_t *session_json(const account *a, const char *expires_at);
 /* Checks the password, slowing down repeated failures; on success writes
  * a fresh random token (hex, 64 chars) and its expiry. */
 jn_err session_login(store *s, const char *username, const char *password, char token[65],
@@ -84,7 +94,7 @@ scope scope_system(void);
 typedef struct import_opts {
 	int dry_run;
 	int partial;
-	FILE *rejects;           /* with partial: the rejected rows, as CSV with a reason column */
+	FILE *rejects;           /* the rejected rows (both modes), as CSV with a reason column */
 	void (*progress)(void *ctx, long rows_done, long rows_total);
 	void *progress_ctx;
 } import_opts;
@@ -103,6 +113,74 @@ jn_err import_persons(store *s, const scope *sc, const char *data, size_t len, c
 		      import_report *rep);
 json_t *import_report_json(const import_report *rep);
 void import_report_free(import_report *rep);
+
+/* ---- accounts managed by administrators (app/account.c) ---- */
+typedef struct account_input {
+	const char *username, *password, *role, *region;
+	int64_t org_id, person_id;
+} account_input;
+/* Creates an account within the caller's reach: a city administrator
+ * creates accounts of its city only, with organisations and persons in
+ * it.  Field errors name the fields (username "taken", password, role,
+ * region, org_id, person_id).  Audited "account.create". */
+jn_err account_create(store *s, const scope *sc, const account_input *in, account *out, jn_fields *fe);
+/* Changes an account in scope: disabled (< 0 unchanged) and/or a new
+ * password (NULL unchanged).  Disabling ends its sessions; a new password
+ * ends all but the caller's own (except_token).  Audited "account.update". */
+jn_err account_update(store *s, const scope *sc, int64_t id, int disabled, const char *password,
+		      const char *except_token, account *out, jn_fields *fe);
+json_t *account_json(const account *a);
+
+/* ---- import jobs: imports in the background (app/import_job.c) ---- */
+/* Starts an import of a copy of data in a thread of its own and returns
+ * its id at once.  Jobs run one after another (imports write under one
+ * lock anyway); the last 50 are kept for an hour.  JN_EBUSY when too many
+ * are waiting. */
+jn_err import_job_start(store *s, const scope *sc, const char *data, size_t len, const import_opts *o,
+			const char *file_name, int64_t *id);
+/* The job's JSON ({id, state, rows_done, rows_total, report, …}) when sc
+ * may see it (the account that started it, or an administrator of the
+ * whole system); JN_ENOTFOUND otherwise. */
+jn_err import_job_json(const scope *sc, int64_t id, json_t **out);
+/* A copy of the job's rejected rows as CSV (UTF-8 with BOM) and the file
+ * name to offer; JN_ENOTFOUND when none.  Caller frees *csv. */
+jn_err import_job_rejects(const scope *sc, int64_t id, char **csv, size_t *len, char name[256]);
+/* Waits for the running job to finish (at shutdown, before the store closes). */
+void import_jobs_shutdown(void);
+
+/* ---- statistics and targets (app/stats.c) ---- */
+/* GET /stats/overview: region "" = the caller's own (or the platform). */
+jn_err stats_overview(store *s, const scope *sc, const char *region, json_t **out);
+typedef struct employed_input {
+	const char *region;
+	int year;
+	int64_t count;
+	const char *source;
+} employed_input;
+jn_err stats_employed_put(store *s, const scope *sc, const employed_input *in, json_t **out, jn_fields *fe);
+jn_err stats_employed_list(store *s, const scope *sc, const char *region, json_t **items);
+json_t *employed_json(const employed_row *e);
+/* Every target in reach with its current value where the registry can
+ * count it (each target: the JSON of GET /targets). */
+jn_err targets_list(store *s, const scope *sc, const char *region, json_t **items);
+
+/* ---- exports of lists (app/export.c) ---- */
+/* An export writes every row of a list to a temporary file (XLSX or CSV),
+ * then is audited with its filter and row count before the file is handed
+ * out.  At most EXPORT_MAX_ROWS rows. */
+#define EXPORT_MAX_ROWS 1000000L
+typedef struct exporter exporter;
+/* fmt: "csv" or "xlsx". */
+jn_err exporter_open(const char *fmt, const char *sheet, int ncols, const char *const *headers, exporter **out);
+/* 0 go on; non-zero stop (too many rows, or a write failed). */
+int exporter_row(exporter *x, int ncols, const char *const *cells);
+/* Closes the file and audits the export (action, filter JSON owned by the
+ * call); on success *fd is the file opened for reading (already removed
+ * from the directory) and *size its length.  JN_ETOOLARGE past
+ * EXPORT_MAX_ROWS.  Frees x in every case. */
+jn_err exporter_finish(exporter *x, store *s, const scope *sc, const char *action, json_t *filter, int *fd,
+		       long long *size, long *rows);
+void exporter_abort(exporter *x);
 
 /* ---- reference data and demo (app/refdata.c, app/demo.c) ---- */
 /* Loads regions, levels and the occupation catalogue from datadir. */

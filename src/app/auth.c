@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "app/app.h"
@@ -63,31 +64,61 @@ scope scope_system(void)
 	return s;
 }
 
+int username_acceptable(const char *username, jn_fields *fe)
+{
+	if (!username || !username[0]) {
+		jn_fields_add(fe, "username", "required", "用户名必须填写");
+		return 0;
+	}
+	size_t n = strlen(username);
+	int ok = n >= 2 && n < sizeof((account *)0)->username;
+	for (size_t i = 0; ok && i < n; i++) {
+		char c = username[i];
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		     c == '-';
+	}
+	if (!ok)
+		jn_fields_add(fe, "username", "invalid", "用户名应为2-63个英文字母、数字或 _ . -");
+	return ok;
+}
+
+int password_acceptable(const char *password, const char *username, jn_fields *fe)
+{
+	if (!password || !password[0]) {
+		jn_fields_add(fe, "password", "required", "密码必须填写");
+		return 0;
+	}
+	size_t n = strlen(password);
+	if (n < 8) {
+		jn_fields_add(fe, "password", "too_short", "密码至少8个字符");
+		return 0;
+	}
+	if (n > 128) {
+		jn_fields_add(fe, "password", "too_long", "密码不能超过128个字符");
+		return 0;
+	}
+	int digits = 1, same = 1;
+	for (size_t i = 0; i < n; i++) {
+		digits &= password[i] >= '0' && password[i] <= '9';
+		same &= password[i] == password[0];
+	}
+	if (same || digits || (username && strcasecmp(password, username) == 0)) {
+		jn_fields_add(fe, "password", "weak",
+			      "密码太弱：不能全是数字、不能是同一字符重复、不能与用户名相同，请混用字母、数字和符号");
+		return 0;
+	}
+	return 1;
+}
+
 jn_err user_add(store *s, const user_input *in, account *out, jn_fields *fe)
 {
 	memset(out, 0, sizeof *out);
-	if (!in->username || !in->username[0]) {
-		jn_fields_add(fe, "username", "required", "用户名必须填写");
-	} else {
-		size_t n = strlen(in->username);
-		int ok = n >= 2 && n < sizeof out->username;
-		for (size_t i = 0; ok && i < n; i++) {
-			char c = in->username[i];
-			ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-			     c == '.' || c == '-';
-		}
-		if (!ok)
-			jn_fields_add(fe, "username", "invalid", "用户名应为2-63个英文字母、数字或 _ . -");
-		else
-			memcpy(out->username, in->username, n + 1);
-	}
+	if (username_acceptable(in->username, fe))
+		memcpy(out->username, in->username, strlen(in->username) + 1);
 	out->role = in->role ? role_parse(in->role) : ROLE_NONE;
 	if (!out->role)
 		jn_fields_add(fe, "role", "invalid", "角色应为 admin、county、evaluator、trainer、employer 或 worker");
-	if (!in->password || strlen(in->password) < 8)
-		jn_fields_add(fe, "password", "too_short", "密码至少8个字符");
-	else if (strlen(in->password) > 128)
-		jn_fields_add(fe, "password", "too_long", "密码不能超过128个字符");
+	password_acceptable(in->password, in->username, fe);
 	if (in->region && in->region[0]) {
 		const region_entry *r = region_find(in->region);
 		if (!r || !r->current)
@@ -180,6 +211,8 @@ jn_err session_login(store *s, const char *username, const char *password, char 
 		return JN_ETOOMANY;
 	}
 	int ok = crypto_pwhash_str_verify(acct->pw_hash, password, strlen(password)) == 0;
+	if (ok && acct->disabled)
+		return JN_EFORBIDDEN; /* told only to whoever knows the password */
 	if ((e = stx_begin(s, 1, &t)) != JN_OK)
 		return e;
 	scope sc;
@@ -265,4 +298,37 @@ jn_err session_logout(store *s, const scope *sc, const char *token)
 		return e;
 	}
 	return stx_commit(t);
+}
+
+jn_err session_info(store *s, const char *token, account *acct, char expires_at[32])
+{
+	if (!token || strlen(token) != 64)
+		return JN_EAUTH;
+	char digest[65], now[32];
+	token_digest(token, digest);
+	store_now(now);
+	stx *t;
+	jn_err e = stx_begin(s, 0, &t);
+	if (e)
+		return e;
+	e = store_session_account(t, digest, now, acct);
+	if (!e)
+		e = store_session_expires(t, digest, expires_at);
+	stx_rollback(t);
+	return e == JN_ENOTFOUND ? JN_EAUTH : e;
+}
+
+json_t *session_json(const account *a, const char *expires_at)
+{
+	const region_entry *r = a->region[0] ? region_find(a->region) : NULL;
+	json_t *j = json_object();
+	json_object_set_new(j, "username", json_string(a->username));
+	json_object_set_new(j, "role", json_string(role_name(a->role)));
+	json_object_set_new(j, "role_name", json_string(role_name_zh(a->role)));
+	json_object_set_new(j, "region", json_string(a->region));
+	json_object_set_new(j, "region_name", json_string(r ? r->name : ""));
+	json_object_set_new(j, "org_id", a->org_id ? json_integer(a->org_id) : json_null());
+	json_object_set_new(j, "person_id", a->person_id ? json_integer(a->person_id) : json_null());
+	json_object_set_new(j, "expires_at", json_string(expires_at));
+	return j;
 }

@@ -205,7 +205,7 @@ static int header_row(import_ctx *c, int nf, const char *const *fields)
 		c->fatal = JN_EINVAL;
 		return 1;
 	}
-	if (c->o->partial && c->o->rejects) {
+	if (c->o->rejects) {
 		c->rejects = table_writer_open(TABLE_CSV, NULL, c->o->rejects, NULL);
 		if (c->rejects) {
 			const char **h = calloc((size_t)nf + 2, sizeof *h);

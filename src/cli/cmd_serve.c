@@ -24,9 +24,11 @@ int cmd_serve(int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
 					     {"listen", required_argument, 0, 'l'},
 					     {"threads", required_argument, 0, 't'},
+					     {"web", required_argument, 0, 'w'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
-	const char *db = NULL, *listen = "127.0.0.1:8080";
+	const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL;
+	char webbuf[PATH_MAX + 8];
 	int threads = 8, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -40,9 +42,14 @@ int cmd_serve(int argc, char **argv)
 		case 't':
 			threads = (int)strtol(optarg, NULL, 10);
 			break;
+		case 'w':
+			web = optarg;
+			break;
 		case 'h':
-			printf("用法：jineng serve [--db URL] [--listen 地址:端口] [--threads N]\n"
-			       "  提供 JSON 接口 /api/v1 和网页。默认 --listen 127.0.0.1:8080，--threads 8。\n");
+			printf("用法：jineng serve [--db URL] [--listen 地址:端口] [--threads N] [--web 目录|none]\n"
+			       "  提供 JSON 接口 /api/v1 和网页。默认 --listen 127.0.0.1:8080，--threads 8。\n"
+			       "  --web 网页前端目录（默认：环境变量 JINENG_WEB，否则当前目录下的 build/web，\n"
+			       "  否则程序所在目录下的 web；都没有则只提供接口）。none 表示不提供网页。\n");
 			return EXIT_OKAY;
 		default:
 			return EXIT_USAGE;
@@ -61,6 +68,19 @@ int cmd_serve(int argc, char **argv)
 	}
 	memcpy(addr, listen, (size_t)(colon - listen));
 	addr[colon - listen] = '\0';
+	int web_given = web != NULL;
+	if (!web)
+		web = web_default_dir(webbuf, sizeof webbuf);
+	if (web && strcmp(web, "none") != 0) {
+		char werr[512];
+		if (web_load(web, werr, sizeof werr) != 0) {
+			fprintf(stderr, "jineng serve: %s\n", werr);
+			if (web_given)
+				return EXIT_FAILED;
+		} else {
+			fprintf(stderr, "jineng: 网页目录 %s\n", web);
+		}
+	}
 	store *s = cli_open(cli_db_url(db), threads);
 	if (!s)
 		return EXIT_FAILED;
@@ -141,7 +161,7 @@ int cmd_init(int argc, char **argv)
 		store_close(s);
 		return EXIT_FAILED;
 	}
-	printf("参考数据已装载：行政区划、八级工、职业分类大典（2022）\n");
+	printf("参考数据已装载：行政区划、八级工、职业分类大典（2022）、规划目标\n");
 	if (demo && (e = demo_load(s, stdout)) != JN_OK) {
 		store_close(s);
 		return EXIT_FAILED;

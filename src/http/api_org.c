@@ -1,7 +1,9 @@
 /* api_org.c — /api/v1/orgs: register, read and list organisations. */
+#include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "core/regions.h"
 #include "http/http.h"
 
 void api_org_create(req *r, resp *out)
@@ -53,6 +55,42 @@ static int org_one(void *ctx, const org *o)
 	return 0;
 }
 
+static int export_one(void *ctx, const org *o)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)o->id);
+	const region_entry *re = region_find(o->region);
+	const char *row[] = {id, o->uscc, o->name, org_kind_name_zh(o->kind), o->region, re ? re->name : "", o->phone,
+			     o->created_at};
+	return exporter_row(ctx, (int)(sizeof row / sizeof row[0]), row);
+}
+
+static void export_orgs(req *r, resp *out, org_filter *f, const char *fmt)
+{
+	static const char *const head[] = {"编号", "统一社会信用代码", "名称", "类型", "所属地区", "地区名称", "联系电话",
+					   "登记时间"};
+	exporter *x;
+	jn_err e = exporter_open(fmt, "机构", (int)(sizeof head / sizeof head[0]), head, &x);
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	stx *t;
+	if (!(t = read_tx(r, out))) {
+		exporter_abort(x);
+		return;
+	}
+	f->all = 1;
+	e = store_org_list(t, &r->sc, f, export_one, x, NULL);
+	stx_rollback(t);
+	if (e) {
+		exporter_abort(x);
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	resp_export(r, out, x, "export.orgs", req_query_json(r, "kind,region"), "机构", "orgs", fmt);
+}
+
 void api_org_list(req *r, resp *out)
 {
 	int bad = 0;
@@ -74,6 +112,14 @@ void api_org_list(req *r, resp *out)
 		resp_problem(out, JN_EINVAL, &fe, NULL);
 		return;
 	}
+	const char *fmt;
+	int exp = req_format(r, out, &fmt);
+	if (exp < 0)
+		return;
+	if (exp) {
+		export_orgs(r, out, &f, fmt);
+		return;
+	}
 	stx *t;
 	if (!(t = read_tx(r, out)))
 		return;
@@ -86,4 +132,6 @@ void api_org_list(req *r, resp *out)
 	if (!j)
 		return;
 	json_object_set_new(j, "total", json_integer(total));
+	json_object_set_new(j, "page", json_integer(f.page));
+	json_object_set_new(j, "per_page", json_integer(f.per_page));
 }

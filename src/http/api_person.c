@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "core/mask.h"
+#include "core/regions.h"
 #include "http/http.h"
 
 static const char *const PERSON_FIELDS[] = {"id_number", "name", "gender", "birth_date", "phone", "region",
@@ -134,6 +136,51 @@ static int list_one(void *ctx, const person *p)
 	return 0;
 }
 
+/* The list as a spreadsheet: masked exactly as the JSON list is. */
+static int export_one(void *ctx, const person *p)
+{
+	char id[24], idn[40], phone[40], year[8], level[8];
+	snprintf(id, sizeof id, "%lld", (long long)p->id);
+	mask_id(p->id_number, idn, sizeof idn);
+	mask_phone(p->phone, phone, sizeof phone);
+	snprintf(year, sizeof year, "%.4s", p->birth_date);
+	const region_entry *re = region_find(p->region);
+	const level_info *l = level_by_rank(p->level);
+	snprintf(level, sizeof level, "%d", p->level);
+	const char *row[] = {id, p->name, idn, p->gender == 'M' ? "男" : p->gender == 'F' ? "女" : "", year, phone,
+			     p->region, re ? re->name : "", p->occupation, level, l ? l->name : "", p->employer,
+			     p->education, p->created_at};
+	return exporter_row(ctx, (int)(sizeof row / sizeof row[0]), row);
+}
+
+static void export_persons(req *r, resp *out, person_filter *f, const char *fmt)
+{
+	static const char *const head[] = {"编号", "姓名", "身份证号（脱敏）", "性别", "出生年份", "手机号（脱敏）",
+					   "所属地区", "地区名称", "职业编码", "技能等级", "等级名称", "工作单位",
+					   "文化程度", "登记时间"};
+	exporter *x;
+	jn_err e = exporter_open(fmt, "劳动者", (int)(sizeof head / sizeof head[0]), head, &x);
+	if (e) {
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	stx *t;
+	if (!(t = read_tx(r, out))) {
+		exporter_abort(x);
+		return;
+	}
+	f->all = 1;
+	e = store_person_list(t, &r->sc, f, export_one, x, NULL, NULL);
+	stx_rollback(t);
+	if (e) {
+		exporter_abort(x);
+		resp_problem(out, e, NULL, NULL);
+		return;
+	}
+	resp_export(r, out, x, "export.persons", req_query_json(r, "region,occupation,level_min,level_max,q"), "劳动者",
+		    "persons", fmt);
+}
+
 void api_person_list(req *r, resp *out)
 {
 	int bad = 0;
@@ -143,6 +190,8 @@ void api_person_list(req *r, resp *out)
 	const char *occ = req_query(r, "occupation", 15, &bad);
 	const char *q = req_query(r, "q", 90, &bad);
 	f.level_min = req_int(r, "level_min", 0, 0, 8, &fe, &bad);
+	f.level_max = req_int(r, "level_max", -1, 0, 8, &fe, &bad);
+	f.level_max_on = f.level_max >= 0;
 	f.page = req_int(r, "page", 1, 1, 100000, &fe, &bad);
 	f.per_page = req_int(r, "per_page", 20, 1, 200, &fe, &bad);
 	if (bad) {
@@ -169,8 +218,18 @@ void api_person_list(req *r, resp *out)
 		while (n && f.q[n - 1] == ' ')
 			f.q[--n] = '\0';
 	}
+	if (f.level_max_on && f.level_max < f.level_min)
+		jn_fields_add(&fe, "level_max", "out_of_range", "最高等级不能低于最低等级");
 	if (fe.count) {
 		resp_problem(out, JN_EINVAL, &fe, NULL);
+		return;
+	}
+	const char *fmt;
+	int exp = req_format(r, out, &fmt);
+	if (exp < 0)
+		return;
+	if (exp) {
+		export_persons(r, out, &f, fmt);
 		return;
 	}
 	stx *t;

@@ -85,23 +85,30 @@ void api_session_create(req *r, resp *out)
 		resp_problem(out, e, NULL, "用户名或密码不正确");
 		return;
 	}
+	if (e == JN_EFORBIDDEN) {
+		resp_problem(out, e, NULL, "账号已停用，请联系管理员");
+		return;
+	}
 	if (e) {
 		resp_problem(out, e, NULL, NULL);
 		return;
 	}
-	json_t *j = json_object();
+	json_t *j = session_json(&a, expires);
 	json_object_set_new(j, "token", json_string(token));
 	json_object_set_new(j, "token_type", json_string("Bearer"));
-	json_object_set_new(j, "expires_at", json_string(expires));
-	json_object_set_new(j, "username", json_string(a.username));
-	json_object_set_new(j, "role", json_string(role_name(a.role)));
-	json_object_set_new(j, "role_name", json_string(role_name_zh(a.role)));
-	json_object_set_new(j, "region", json_string(a.region));
-	if (a.org_id)
-		json_object_set_new(j, "org_id", json_integer(a.org_id));
-	if (a.person_id)
-		json_object_set_new(j, "person_id", json_integer(a.person_id));
 	resp_json(out, 201, j);
+}
+
+void api_session_get(req *r, resp *out)
+{
+	account a;
+	char expires[32];
+	jn_err e = session_info(r->store, r->token, &a, expires);
+	if (e) {
+		resp_problem(out, e, NULL, e == JN_EAUTH ? "登录已失效，请重新登录" : NULL);
+		return;
+	}
+	resp_json(out, 200, session_json(&a, expires));
 }
 
 void api_session_delete(req *r, resp *out)

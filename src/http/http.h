@@ -34,7 +34,20 @@ typedef struct resp {
 	size_t raw_len;
 	const char *content_type;
 	int retry_after;        /* seconds, for 429 */
+	int raw_static;         /* raw is not owned (static files held for the process) */
+	int has_fd;             /* or a file to send: fd (owned, closed after), fd_size bytes */
+	int fd;
+	long long fd_size;
+	char *headers[8][2];    /* extra headers (owned), see resp_header */
+	int nheaders;
 } resp;
+
+/* Adds a header to the response (copied).  Cache-Control given here
+ * replaces the default no-store. */
+void resp_header(resp *out, const char *name, const char *value);
+/* Content-Disposition: attachment with a UTF-8 file name (RFC 6266/5987)
+ * and an ASCII fallback. */
+void resp_attachment(resp *out, const char *filename, const char *ascii_fallback);
 
 typedef void (*handler_fn)(req *r, resp *out);
 
@@ -92,6 +105,30 @@ void json_only_fields(json_t *obj, const char *const *allowed, jn_fields *fe);
 /* Parses a positive 64-bit id from a path parameter; 0 when invalid. */
 int64_t parse_id(const char *s);
 
+/* Lists as downloads (api_export.c): format=json (default), csv or xlsx.
+ * Returns 0 for JSON, 1 for a file (*fmt "csv"/"xlsx"), -1 when out was
+ * answered (a bad format). */
+int req_format(req *r, resp *out, const char **fmt);
+/* The query parameters named ("region,q,…") that were given, as a JSON
+ * object (the filter an export is audited with). */
+json_t *req_query_json(req *r, const char *names);
+/* Ends an export: audits it (action, filter) and answers the file, named
+ * "<name_zh>_YYYYMMDD.<ext>"; or the problem (413 past the row limit). */
+typedef struct exporter exporter;
+void resp_export(req *r, resp *out, exporter *x, const char *action, json_t *filter, const char *name_zh,
+		 const char *name_ascii, const char *fmt);
+
+/* The web front-end's files (api_web.c), held in memory. */
+/* Loads every regular file under dir (at startup); 0 on success. */
+int web_load(const char *dir, char *err, size_t errcap);
+/* --web's default: $JINENG_WEB, build/web, <binary's directory>/web —
+ * the first that exists; NULL for none.  "none" turns it off. */
+const char *web_default_dir(char *buf, size_t cap);
+int web_enabled(void);
+/* Answers GET/HEAD of a path outside /api/ and /health from the files;
+ * 0 when the request is not one for the web files. */
+int web_serve(const char *method, const char *url, const char *accept_encoding, resp *out);
+
 /* The OpenAPI 3.1 document of ROUTES (openapi.c). */
 json_t *openapi_document(void);
 
@@ -119,5 +156,15 @@ void api_org_get(req *r, resp *out);
 void api_org_list(req *r, resp *out);
 void api_import_persons(req *r, resp *out);
 void api_audit_list(req *r, resp *out);
+void api_session_get(req *r, resp *out);
+void api_account_list(req *r, resp *out);
+void api_account_create(req *r, resp *out);
+void api_account_patch(req *r, resp *out);
+void api_import_job_get(req *r, resp *out);
+void api_import_job_rejects(req *r, resp *out);
+void api_stats_overview(req *r, resp *out);
+void api_stats_employed_put(req *r, resp *out);
+void api_stats_employed_list(req *r, resp *out);
+void api_targets_list(req *r, resp *out);
 
 #endif

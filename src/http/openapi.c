@@ -44,6 +44,22 @@ static json_t *schemas(void)
 			  "name", "type", "string", "kind", "type", "string", "enum", "employer", "trainer", "evaluator",
 			  "school", "region", "type", "string", "phone", "type", "string"));
 	json_object_set_new(s, "ImportFile", json_pack("{s:s, s:s}", "type", "string", "contentMediaType", "text/csv"));
+	json_object_set_new(
+		s, "AccountInput",
+		json_pack("{s:s, s:[s,s,s], s:{s:{s:s}, s:{s:s}, s:{s:s, s:[s,s,s,s,s,s]}, s:{s:s}, s:{s:[s,s]}, s:{s:[s,s]}},"
+			  " s:b}",
+			  "type", "object", "required", "username", "password", "role", "properties", "username", "type",
+			  "string", "password", "type", "string", "role", "type", "string", "enum", "admin", "county",
+			  "evaluator", "trainer", "employer", "worker", "region", "type", "string", "org_id", "type",
+			  "integer", "null", "person_id", "type", "integer", "null", "additionalProperties", 0));
+	json_object_set_new(s, "AccountPatch",
+			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}}, s:b}", "type", "object", "properties", "disabled", "type",
+				      "boolean", "password", "type", "string", "additionalProperties", 0));
+	json_object_set_new(s, "EmployedInput",
+			    json_pack("{s:s, s:[s,s,s,s], s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}, s:b}", "type", "object",
+				      "required", "region", "year", "count", "source", "properties", "region", "type",
+				      "string", "year", "type", "integer", "count", "type", "integer", "source", "type",
+				      "string", "additionalProperties", 0));
 	return s;
 }
 

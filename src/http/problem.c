@@ -169,3 +169,39 @@ int64_t parse_id(const char *s)
 	}
 	return v;
 }
+
+void resp_header(resp *out, const char *name, const char *value)
+{
+	if (out->nheaders >= (int)(sizeof out->headers / sizeof out->headers[0]))
+		return;
+	char *n = strdup(name), *v = strdup(value);
+	if (!n || !v) {
+		free(n);
+		free(v);
+		return;
+	}
+	out->headers[out->nheaders][0] = n;
+	out->headers[out->nheaders][1] = v;
+	out->nheaders++;
+}
+
+void resp_attachment(resp *out, const char *filename, const char *ascii_fallback)
+{
+	/* RFC 6266 with RFC 5987's filename*: every byte outside attr-char
+	 * percent-encoded, so any UTF-8 name survives every browser. */
+	char buf[1024];
+	size_t o = (size_t)snprintf(buf, sizeof buf, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii_fallback);
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)filename; *p && o + 4 < sizeof buf; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("!#$&+-.^_`|~", *p)) {
+			buf[o++] = (char)*p;
+		} else {
+			buf[o++] = '%';
+			buf[o++] = hex[*p >> 4];
+			buf[o++] = hex[*p & 15];
+		}
+	}
+	buf[o] = '\0';
+	resp_header(out, "Content-Disposition", buf);
+}

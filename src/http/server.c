@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "core/text.h"
 #include "app/app.h"
@@ -154,10 +156,37 @@ stx *read_tx(req *r, resp *out)
 	return t;
 }
 
+static void resp_free_headers(resp *out)
+{
+	for (int i = 0; i < out->nheaders; i++) {
+		free(out->headers[i][0]);
+		free(out->headers[i][1]);
+	}
+	out->nheaders = 0;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *c, resp *out)
 {
 	char *text;
 	size_t len;
+	struct MHD_Response *r = NULL;
+	if (out->has_fd) {
+		r = MHD_create_response_from_fd64((uint64_t)out->fd_size, out->fd);
+		if (!r) {
+			close(out->fd);
+			resp_free_headers(out);
+			return MHD_NO;
+		}
+		goto headers;
+	}
+	if (out->raw && out->raw_static) {
+		r = MHD_create_response_from_buffer(out->raw_len, out->raw, MHD_RESPMEM_PERSISTENT);
+		if (!r) {
+			resp_free_headers(out);
+			return MHD_NO;
+		}
+		goto headers;
+	}
 	if (out->json) {
 		text = json_dumps(out->json, JSON_COMPACT);
 		json_decref(out->json);
@@ -174,13 +203,22 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, resp *out)
 		text = strdup("");
 		len = 0;
 	}
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(text);
+		resp_free_headers(out);
 		return MHD_NO;
 	}
+headers:
 	MHD_add_response_header(r, "Content-Type", out->content_type ? out->content_type : "application/json; charset=utf-8");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	int own_cache = 0;
+	for (int i = 0; i < out->nheaders; i++) {
+		MHD_add_response_header(r, out->headers[i][0], out->headers[i][1]);
+		own_cache |= strcasecmp(out->headers[i][0], "Cache-Control") == 0;
+	}
+	resp_free_headers(out);
+	if (!own_cache)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (out->retry_after > 0) {
 		char ra[16];
@@ -242,6 +280,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!cs)
 			return MHD_NO;
 		*con_cls = cs;
+		if (web_enabled()) {
+			/* The web front-end's files: everything outside /api/ and /health. */
+			resp w = {0};
+			if (web_serve(method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding"), &w))
+				return send_resp(c, &w);
+		}
 		int known;
 		cs->rt = find_route(method, url, cs, &known);
 		if (!cs->rt) {
@@ -371,5 +415,7 @@ void http_stop(http_server *h)
 	if (!h)
 		return;
 	MHD_stop_daemon(h->d);
+	/* Background imports use the store: let the running one finish. */
+	import_jobs_shutdown();
 	free(h);
 }

@@ -143,34 +143,63 @@ static int audit_row(void *ctx, const db_driver *d, db_rows *r)
 	return cb->fn(cb->ctx, &e);
 }
 
-jn_err store_audit_list(stx *t, const audit_filter *f, audit_fn fn, void *ctx)
+static void audit_where(sqlb *b, const audit_filter *f)
 {
-	int per = f->per_page > 0 && f->per_page <= 500 ? f->per_page : 50;
-	int page = f->page > 0 ? f->page : 1;
-	sqlb b;
-	sqlb_init(&b, "SELECT " AUDIT_COLS " FROM audit");
 	if (f->actor[0])
-		sqlb_and(&b, "actor = ?", 1, P_TEXT(f->actor));
+		sqlb_and(b, "actor = ?", 1, P_TEXT(f->actor));
 	if (f->subject[0])
-		sqlb_and(&b, "subject = ?", 1, P_TEXT(f->subject));
+		sqlb_and(b, "subject = ?", 1, P_TEXT(f->subject));
 	if (f->from[0])
-		sqlb_and(&b, "at >= ?", 1, P_TEXT(f->from));
+		sqlb_and(b, "at >= ?", 1, P_TEXT(f->from));
 	if (f->to[0]) {
 		/* A bare date includes the whole day. */
 		char to[40];
 		snprintf(to, sizeof to, "%s%s", f->to, strlen(f->to) == 10 ? "T99" : "");
-		sqlb_and(&b, "at <= ?", 1, P_TEXT(to));
+		sqlb_and(b, "at <= ?", 1, P_TEXT(to));
 	}
 	if (f->action_prefix[0]) {
 		char hi[56];
 		snprintf(hi, sizeof hi, "%s", f->action_prefix);
 		size_t n = strlen(hi);
 		hi[n - 1] = (char)(hi[n - 1] + 1);
-		sqlb_and(&b, "action >= ? AND action < ?", 2, P_TEXT(f->action_prefix), P_TEXT(hi));
+		sqlb_and(b, "action >= ? AND action < ?", 2, P_TEXT(f->action_prefix), P_TEXT(hi));
 	}
-	sqlb_fmt(&b, " ORDER BY seq DESC LIMIT ? OFFSET ?", 2, P_INT(per), P_INT((int64_t)(page - 1) * per));
+}
+
+jn_err store_audit_list(stx *t, const audit_filter *f, audit_fn fn, void *ctx)
+{
+	int per = f->per_page > 0 && f->per_page <= 500 ? f->per_page : 50;
+	int page = f->page > 0 ? f->page : 1;
+	sqlb b;
+	sqlb_init(&b, f->all ? "/*stream*/ SELECT " AUDIT_COLS " FROM audit" : "SELECT " AUDIT_COLS " FROM audit");
+	audit_where(&b, f);
+	if (f->all)
+		sqlb_raw(&b, " ORDER BY seq DESC");
+	else
+		sqlb_fmt(&b, " ORDER BY seq DESC LIMIT ? OFFSET ?", 2, P_INT(per), P_INT((int64_t)(page - 1) * per));
 	audit_cb cb = {fn, ctx};
 	return sqlb_each(t, &b, audit_row, &cb);
+}
+
+jn_err store_audit_count(stx *t, const audit_filter *f, int64_t cap, int64_t *total, int *capped)
+{
+	sqlb b;
+	sqlb_init(&b, "SELECT COUNT(*) FROM (SELECT 1 FROM audit");
+	audit_where(&b, f);
+	sqlb_fmt(&b, " LIMIT ?) AS m", 1, P_INT(cap + 1));
+	if (b.overflow)
+		return JN_EINVAL;
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	db_rc rc = d->query(t->c, b.sql, b.p, b.n, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	*total = d->rows_next(r) == 1 ? d->rows_int(r, 0) : 0;
+	d->rows_free(r);
+	*capped = *total > cap;
+	if (*capped)
+		*total = cap;
+	return JN_OK;
 }
 
 jn_err store_audit_verify(stx *t, int64_t *checked, int64_t *bad_seq, char *why, size_t whycap)

@@ -99,6 +99,12 @@ jn_err store_org_list(stx *t, const scope *sc, const org_filter *f, org_fn fn, v
 	int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 20;
 	int page = f->page > 0 ? f->page : 1;
 	sqlb b;
+	if (f->all) {
+		sqlb_init(&b, "/*stream*/ SELECT " ORG_COLS " FROM orgs");
+		org_where(&b, sc, f);
+		sqlb_raw(&b, " ORDER BY id");
+		return each_org(t, &b, fn, ctx);
+	}
 	sqlb_init(&b, "SELECT " ORG_COLS " FROM orgs");
 	org_where(&b, sc, f);
 	sqlb_fmt(&b, " ORDER BY id LIMIT ? OFFSET ?", 2, P_INT(per), P_INT((int64_t)(page - 1) * per));

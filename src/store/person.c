@@ -85,6 +85,8 @@ static void filter_where(sqlb *b, const scope *sc, const person_filter *f)
 	}
 	if (f->level_min > 0)
 		sqlb_and(b, "level >= ?", 1, P_INT(f->level_min));
+	if (f->level_max_on)
+		sqlb_and(b, "level <= ?", 1, P_INT(f->level_max));
 	if (f->q[0]) {
 		/* A name substring, or (digits) an ID-number prefix. */
 		char like[2 * sizeof f->q + 3]; /* every byte may need an escape */
@@ -121,6 +123,13 @@ jn_err store_person_list(stx *t, const scope *sc, const person_filter *f, person
 	int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 20;
 	int page = f->page > 0 ? f->page : 1;
 	sqlb b;
+	if (f->all) {
+		/* An export: every match, streamed in id order. */
+		sqlb_init(&b, "/*stream*/ SELECT " PERSON_COLS " FROM persons");
+		filter_where(&b, sc, f);
+		sqlb_raw(&b, " ORDER BY id");
+		return each_person(t, &b, fn, ctx);
+	}
 	sqlb_init(&b, "SELECT " PERSON_COLS " FROM persons");
 	filter_where(&b, sc, f);
 	sqlb_fmt(&b, " ORDER BY id LIMIT ? OFFSET ?", 2, P_INT(per), P_INT((int64_t)(page - 1) * per));

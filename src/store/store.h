@@ -68,8 +68,11 @@ typedef struct person_filter {
 	char region[7];       /* "" any; else the code and everything under it */
 	char occupation[16];  /* "" any; a code prefix ("6-18" matches the group) */
 	int level_min;        /* 0 any */
+	int level_max_on;     /* 1: level <= level_max as well */
+	int level_max;
 	char q[96];           /* name substring or ID-number prefix */
 	int page, per_page;   /* 1-based; per_page <= 200 */
+	int all;              /* 1: every match streamed, no page, no count (exports) */
 } person_filter;
 
 typedef int (*person_fn)(void *ctx, const person *p);
@@ -103,6 +106,7 @@ typedef struct org_filter {
 	org_kind kind;       /* 0 any */
 	char region[7];
 	int page, per_page;
+	int all;             /* 1: every match streamed, no page, no count (exports) */
 } org_filter;
 typedef int (*org_fn)(void *ctx, const org *o);
 jn_err store_org_insert(stx *t, const scope *sc, org *o);
@@ -120,6 +124,8 @@ typedef struct account {
 	int64_t person_id;
 	int failed;             /* consecutive failed sign-ins */
 	char locked_until[32];  /* ISO time, "" none */
+	int disabled;           /* switched off by an administrator */
+	char created_at[32];
 } account;
 jn_err store_account_insert(stx *t, account *a);
 jn_err store_account_by_username(stx *t, const char *username, account *out);
@@ -132,6 +138,82 @@ jn_err store_session_insert(stx *t, const char *token_hash, int64_t account_id, 
 /* The account of a live session (not revoked, expires_at > now). */
 jn_err store_session_account(stx *t, const char *token_hash, const char *now, account *out);
 jn_err store_session_revoke(stx *t, const char *token_hash);
+/* The expiry of a live session ("" none). */
+jn_err store_session_expires(stx *t, const char *token_hash, char out[32]);
+
+/* Accounts as administrators manage them (store/account.c): scoped by
+ * scope_accounts — an administrator with a region reaches the accounts
+ * whose region is within it, one without reaches all, nobody else any. */
+typedef struct account_filter {
+	role role;           /* 0 any */
+	char region[7];      /* "" any; else the code and everything under it */
+	char q[64];          /* username substring */
+	int page, per_page;
+	int all;             /* 1: every match, no page, no count (exports) */
+} account_filter;
+typedef int (*account_fn)(void *ctx, const account *a);
+jn_err store_account_list(stx *t, const scope *sc, const account_filter *f, account_fn fn, void *ctx,
+			  int64_t *total);
+jn_err store_account_get_scoped(stx *t, const scope *sc, int64_t id, account *out);
+/* Writes disabled and, when pw_hash is not NULL, a new hash (which also
+ * clears the failed sign-ins).  The row must be in scope. */
+jn_err store_account_update(stx *t, const scope *sc, int64_t id, int disabled, const char *pw_hash);
+/* Revokes every live session of the account but the one except_hash
+ * (NULL: all). */
+jn_err store_account_end_sessions(stx *t, int64_t account_id, const char *except_hash);
+/* 1 when sc (an administrator) may manage an account of that region. */
+int store_scope_allows_account_region(const scope *sc, const char *region);
+
+/* ---- statistics (store/stats.c) ---- */
+/* Persons in scope under region ("" all) counted per (county, level). */
+typedef int (*stats_region_level_fn)(void *ctx, const char *region, int level, int64_t count);
+jn_err store_stats_region_level(stx *t, const scope *sc, const char *region, stats_region_level_fn fn, void *ctx);
+/* The most common occupations (not empty) of the persons in scope under region. */
+typedef int (*stats_occupation_fn)(void *ctx, const char *code, const char *name, int64_t count);
+jn_err store_stats_occupations(stx *t, const scope *sc, const char *region, int limit, stats_occupation_fn fn,
+			       void *ctx);
+/* Persons in scope under region with level >= level_min. */
+jn_err store_stats_count_level(stx *t, const scope *sc, const char *region, int level_min, int64_t *out);
+/* Organisations of a kind in scope under region. */
+jn_err store_stats_count_orgs(stx *t, const scope *sc, const char *region, org_kind kind, int64_t *out);
+
+/* The employed-persons baseline (就业人员数, from the statistics yearbook). */
+typedef struct employed_row {
+	char region[7];
+	int year;
+	int64_t count;
+	char source[256];
+	char updated_at[32];
+	char updated_by[64];
+} employed_row;
+typedef int (*employed_fn)(void *ctx, const employed_row *e);
+/* Inserts or replaces the (region, year) row; *before gets the old row
+ * (had_before = 0 when none).  JN_EFORBIDDEN outside the scope. */
+jn_err store_employed_put(stx *t, const scope *sc, employed_row *e, employed_row *before, int *had_before);
+/* Rows in scope under region ("" all), by region and year (newest first). */
+jn_err store_employed_list(stx *t, const scope *sc, const char *region, employed_fn fn, void *ctx);
+/* The newest row of exactly region; JN_ENOTFOUND when none. */
+jn_err store_employed_latest(stx *t, const scope *sc, const char *region, employed_row *out);
+
+/* The seed documents' targets (store/target.c). */
+typedef struct target_row {
+	int64_t id;
+	char region[7];
+	char seed[96];
+	char item[64];
+	char programme[128];
+	char metric[128];
+	char unit[64];
+	char target[32];
+	char by[16];          /* a year, or "yearly" */
+} target_row;
+typedef int (*target_fn)(void *ctx, const target_row *x);
+/* Inserts or updates by (region, seed, item, programme, metric). */
+jn_err store_target_put(stx *t, const target_row *x);
+/* Targets of regions within the scope, and of the regions above the
+ * caller's own (a city's targets concern its counties); when region is
+ * given, those of it, under it and above it.  In region, then file order. */
+jn_err store_target_list(stx *t, const scope *sc, const char *region, target_fn fn, void *ctx);
 
 /* ---- audit (store/audit.c) ---- */
 /* Appends one chained entry.  before/after are JSON text or NULL. */
@@ -159,8 +241,11 @@ typedef struct audit_filter {
 	char from[32], to[32]; /* ISO dates or times; "" open */
 	char action_prefix[48];
 	int page, per_page;
+	int all;               /* 1: every match streamed, no page (exports) */
 } audit_filter;
 jn_err store_audit_list(stx *t, const audit_filter *f, audit_fn fn, void *ctx);
+/* The number of matches, counted up to cap (*capped = 1 when more). */
+jn_err store_audit_count(stx *t, const audit_filter *f, int64_t cap, int64_t *total, int *capped);
 /* Walks the whole chain: *checked entries; on a break *bad_seq is the first
  * broken entry and why[] says what is wrong (Chinese). */
 jn_err store_audit_verify(stx *t, int64_t *checked, int64_t *bad_seq, char *why, size_t whycap);
