@@ -19,7 +19,7 @@ export const routes = [
   { path: '/me', name: 'me', component: () => import('./pages/PersonDetail.vue'), meta: { title: '我的档案', icon: 'Postcard', roles: ['worker'], menu: true, self: true } },
   { path: '/accounts', name: 'accounts', component: () => import('./pages/Accounts.vue'), meta: { title: '账号管理', icon: 'Key', roles: ['admin'], menu: true } },
   { path: '/audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { title: '审计日志', icon: 'Document', roles: ['admin'], topAdmin: true, menu: true } },
-  { path: '/:rest(.*)*', name: 'notfound', component: () => import('./pages/NotFound.vue'), meta: { public: true, title: '页面不存在' } },
+  { path: '/:rest(.*)*', name: 'notfound', component: () => import('./pages/NotFound.vue'), meta: { title: '页面不存在' } },
 ]
 
 export function canOpen(route) {
