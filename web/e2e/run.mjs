@@ -225,6 +225,17 @@ await scenario('county', async () => {
   await page.waitForFunction(() => /导入完成/.test(document.querySelector('[data-test=import-result]')?.innerText || ''), null, { timeout: 30000 })
   check((await text(page, '[data-test=import-result]')).includes('新增 38'), 'partial import writes the 38 good rows')
   await shot(page, 'county-import-partial')
+
+  // the county's own dashboard, drilling down from its figure
+  await page.click('[data-test=menu-dashboard]')
+  await page.waitForSelector('[data-test=kpis]')
+  check((await page.content()).includes('红塔区'), 'the clerk\'s dashboard is the county\'s')
+  await page.locator('.kpi', { hasText: '技能人才（初级工及以上）' }).click()
+  await page.waitForURL('**/persons?**level_min=2**')
+  await page.waitForSelector('[data-test=persons-table] .el-table__row')
+  const rs = await page.locator('[data-test=persons-table] .el-table__row td:nth-child(5)').allInnerTexts()
+  check(rs.every((r) => r.includes('红塔区')), 'the drill-down stays in the county')
+  await shot(page, 'county-dashboard-drilldown')
   await logout(page)
   await page.close()
 })
