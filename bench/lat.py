@@ -25,6 +25,7 @@ bodies, keep-alive) to add as little as possible to what it measures;
 http.client's header parsing alone costs tens of microseconds.
 """
 import json
+import os
 import socket
 import sqlite3
 import sys
@@ -165,11 +166,27 @@ def http(port, path, token, n, maxsec):
     return 0
 
 
+_CODES = None
+
+
+def current_codes(prefix):
+    """The current division codes under prefix, in code order (as
+    region_codes_under() in src/core/regions.c reads data/divisions.csv)."""
+    global _CODES
+    if _CODES is None:
+        import csv
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "divisions.csv")
+        with open(path, encoding="utf-8", newline="") as f:
+            _CODES = sorted(r["code"] for r in csv.DictReader(f) if r["current"] == "1")
+    return [c for c in _CODES if c.startswith(prefix)]
+
+
 def filter_sql(qs, counting=False):
     """(where, params) as src/store/person.c filter_where() builds them: a
     county or a single occupation is an equality; a city or province is a
-    substr() test for the page (walks the primary key in id order) and an
-    index range for the count (src/store/sqlb.c sqlb_region)."""
+    substr() test for the page (walks the primary key in id order); for the
+    count a city is the list of its current codes and a province an index
+    range (src/store/sqlb.c sqlb_region)."""
     q = urllib.parse.parse_qs(qs)
     conds, params = [], []
     if "region" in q:
@@ -184,6 +201,10 @@ def filter_sql(qs, counting=False):
         if len(p) == 6:
             conds.append("region = ?")
             params.append(p)
+        elif counting and len(p) == 4:
+            codes = current_codes(p)
+            conds.append("region IN (%s)" % ", ".join("?" * len(codes)))
+            params += codes
         elif counting:
             conds.append("region >= ? AND region < ?")
             params += [p, p[:-1] + chr(ord(p[-1]) + 1)]

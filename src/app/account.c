@@ -249,5 +249,9 @@ jn_err account_update(store *s, const scope *sc, int64_t id, int disabled, const
 	}
 	memset(out->pw_hash, 0, sizeof out->pw_hash);
 	memset(hash, 0, sizeof hash);
-	return stx_commit(t);
+	e = stx_commit(t);
+	/* After the commit, so no request can cache the old state again. */
+	if (!e && changed)
+		session_cache_clear();
+	return e;
 }

@@ -114,6 +114,15 @@ jn_err import_persons(store *s, const scope *sc, const char *data, size_t len, c
 json_t *import_report_json(const import_report *rep);
 void import_report_free(import_report *rep);
 
+/* ---- checked tokens, remembered briefly (app/session_cache.c) ---- */
+#define SESSION_CACHE_SECONDS 5
+/* 1 and *out set when digest (a token's SHA-256, hex) was checked in the
+ * last SESSION_CACHE_SECONDS and not forgotten since. */
+int session_cache_get(const char *digest, scope *out);
+void session_cache_put(const char *digest, const scope *sc);
+void session_cache_forget(const char *digest); /* logout */
+void session_cache_clear(void);                /* an account was disabled or re-keyed */
+
 /* ---- accounts managed by administrators (app/account.c) ---- */
 typedef struct account_input {
 	const char *username, *password, *role, *region;

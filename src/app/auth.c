@@ -265,6 +265,8 @@ jn_err session_scope(store *s, const char *token, scope *out)
 		return JN_EAUTH;
 	char digest[65], now[32];
 	token_digest(token, digest);
+	if (session_cache_get(digest, out))
+		return JN_OK;
 	store_now(now);
 	stx *t;
 	jn_err e = stx_begin(s, 0, &t);
@@ -276,6 +278,7 @@ jn_err session_scope(store *s, const char *token, scope *out)
 	if (e)
 		return e;
 	scope_from_account(&a, out);
+	session_cache_put(digest, out);
 	return JN_OK;
 }
 
@@ -287,6 +290,7 @@ jn_err session_logout(store *s, const scope *sc, const char *token)
 	jn_err e = stx_begin(s, 1, &t);
 	if (e)
 		return e;
+	session_cache_forget(digest);
 	e = store_session_revoke(t, digest);
 	if (!e && sc) {
 		char subj[64];

@@ -132,3 +132,29 @@ const char *region_resolve(const char *text)
 	}
 	return hits == 1 ? found : NULL;
 }
+
+int region_codes_under(const char *prefix, const char **out, int cap)
+{
+	size_t n = strlen(prefix);
+	int k = 0, lo = 0, hi = REGIONS_COUNT;
+	/* REGIONS is sorted by code: the codes under a prefix are contiguous
+	 * and start at the first code >= prefix. */
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (strncmp(REGIONS[mid].code, prefix, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int i = lo; i < REGIONS_COUNT; i++) {
+		int c = strncmp(REGIONS[i].code, prefix, n);
+		if (c > 0)
+			break;
+		if (c < 0 || !REGIONS[i].current)
+			continue;
+		if (k == cap)
+			return -1;
+		out[k++] = REGIONS[i].code;
+	}
+	return k;
+}

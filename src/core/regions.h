@@ -27,4 +27,8 @@ const char *region_resolve(const char *text);
  * "5304" for 530400, "530402" for 530402.  Writes into out (cap >= 7). */
 void region_prefix(const char *code6, char *out);
 
+/* The current codes starting with prefix (in code order) into out; their
+ * number, or -1 when there are more than cap. */
+int region_codes_under(const char *prefix, const char **out, int cap);
+
 #endif

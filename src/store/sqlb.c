@@ -99,7 +99,21 @@ void sqlb_region(sqlb *b, const char *region)
 	char p[8];
 	region_prefix(region, p);
 	size_t n = strlen(p);
-	if (b->counting && n < 6) {
+	const char *codes[SQLB_MAX_PARAMS - 8];
+	int ncodes = n == 4 ? region_codes_under(p, codes, SQLB_MAX_PARAMS - 8) : -1;
+	if (b->counting && ncodes > 0 && b->n + ncodes <= SQLB_MAX_PARAMS - 4) {
+		/* A city's counties one by one: with "AND level >= ?" each is a
+		 * seek in the (region, level, id) index, where a range over the
+		 * whole city would first walk every lower level of its first
+		 * county. */
+		sqlb_raw(b, b->nwhere++ ? " AND region IN (" : " WHERE region IN (");
+		for (int i = 0; i < ncodes; i++) {
+			if (i)
+				sqlb_raw(b, ", ");
+			add_param(b, P_TEXT(codes[i]));
+		}
+		sqlb_raw(b, ")");
+	} else if (b->counting && n < 6) {
 		char lo[8], hi[8];
 		region_range(region, lo, hi);
 		sqlb_and(b, "region >= ? AND region < ?", 2, P_TEXT(lo), P_TEXT(hi));

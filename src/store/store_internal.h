@@ -50,7 +50,7 @@ void region_range(const char *code6, char lo[8], char hi[8]);
 /* A WHERE-clause builder: conditions with "?" for each parameter become
  * "$k" in order; text parameters are copied in, so callers' buffers need
  * not outlive the query. */
-#define SQLB_MAX_PARAMS 16
+#define SQLB_MAX_PARAMS 48
 typedef struct sqlb {
 	char sql[2048];
 	size_t len;
