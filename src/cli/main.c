@@ -18,6 +18,9 @@ static const struct {
 	{"check", cmd_check, "校验：check id 身份证号 / check uscc 统一社会信用代码"},
 	{"audit", cmd_audit, "审计：audit verify 检查审计链是否被篡改"},
 	{"gen", cmd_gen, "生成逼真的模拟数据：gen persons N / gen orgs N（测试、演示、压测用）"},
+	{"keygen", cmd_keygen, "生成新的证书签名密钥并启用（原密钥停用但仍可验证），写出公钥集 jwks.json"},
+	{"keys", cmd_keys, "证书签名密钥：keys list"},
+	{"verify-credential", cmd_verify_credential, "离线验证签名证书（VC-JWT）：verify-credential 文件 [--jwks 公钥集]"},
 };
 
 static void usage(FILE *f)
