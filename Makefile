@@ -2,7 +2,8 @@
 # a fresh machine and serves; `make test` runs every test (see README).
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq xlsxwriter libzip expat libutf8proc
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq xlsxwriter libzip expat libutf8proc \
+	cairo pangocairo fontconfig libqrencode libjpeg
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wno-missing-field-initializers -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm

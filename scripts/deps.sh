@@ -10,8 +10,9 @@ if [ "${1:-}" = --check-node ]; then
 	exit 1
 fi
 BUILD="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
-libxlsxwriter-dev libzip-dev libexpat1-dev libutf8proc-dev sqlite3"
-TEST="postgresql-15 postgresql-client-15 clang libclang-rt-14-dev python3 procps chromium fonts-noto-cjk"
+libxlsxwriter-dev libzip-dev libexpat1-dev libutf8proc-dev sqlite3
+libcairo2-dev libpango1.0-dev libfontconfig-dev libqrencode-dev libjpeg62-turbo-dev fonts-noto-cjk"
+TEST="postgresql-15 postgresql-client-15 clang libclang-rt-14-dev python3 procps chromium poppler-utils zbar-tools"
 want=$BUILD
 [ "${1:-}" = test ] && want="$BUILD $TEST"
 missing=""
