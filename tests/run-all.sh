@@ -45,6 +45,8 @@ suite() { # flavour binary-dir
 		--db2 "$(db wapi2_$2)" --db3 "$(db wapi3_$2)"
 	step "credential jose ($B)" tests/credential/run.sh $B/jineng
 	step "pdf ($B)" tests/pdf/check_pdf.sh $B
+	step "cert api sqlite ($B)" python3 tests/api/test_cert_api.py --bin $B/jineng --db "sqlite:$T/capi_$2.db"
+	step "cert api postgresql ($B)" python3 tests/api/test_cert_api.py --bin $B/jineng --db "$(db capi_$2)"
 	step "kill sqlite ($B)" python3 tests/api/test_kill.py --bin $B/jineng --db "sqlite:$T/kill_$2.db" --rounds 10
 	step "kill postgresql ($B)" python3 tests/api/test_kill.py --bin $B/jineng --db "$(db kill_$2)" --rounds 6
 	step "web sqlite ($B)" tests/run-web.sh $B/jineng "sqlite:$T/web_$2.db" sqlite-$2

@@ -191,6 +191,132 @@ jn_err exporter_finish(exporter *x, store *s, const scope *sc, const char *actio
 		       long long *size, long *rows);
 void exporter_abort(exporter *x);
 
+/* ---- certification (app/condition.c, evaluator.c, batch.c, cert.c,
+ * cert_import.c, demo_cert.c) ----
+ * Every call checks the caller's role (the system may do everything) and
+ * reaches data through the store's scope; every change is one transaction
+ * with its audit entry; a refusal changes nothing.  Refusals: JN_EINVAL
+ * with field errors, JN_ECONFLICT (wrong state, duplicate) and
+ * JN_EFORBIDDEN with one field error saying why in Chinese. */
+
+/* Writes p over before as the consequence of a certificate (reason, e.g.
+ * "certificate:S04…"), whoever sc is: the change is the registry's, the
+ * audit entry ("person.update", with the reason) names sc. */
+jn_err person_write_because(stx *t, const scope *sc, const person *before, person *p, const char *reason);
+
+/* The text of data/level-conditions.csv into the level_conditions table
+ * (inside t, replacing what was there); a bad row is refused naming its
+ * row and column in err. */
+jn_err conditions_load(stx *t, const char *csv, size_t len, char *err, size_t errcap);
+jn_err conditions_list(store *s, const char *occupation, json_t **items);
+json_t *condition_json(const cert_condition *c);
+
+typedef struct pair_input {
+	const char *occupation; /* a code or a name */
+	int level;
+} pair_input;
+typedef struct evaluator_input {
+	const char *body_type, *body_code, *site_serial;
+	int64_t employer_org_id; /* Y only */
+	int npairs;
+	const pair_input *pairs;
+} evaluator_input;
+/* PUT: registers (or re-registers) the organisation org_id (kind evaluator). */
+jn_err evaluator_register(store *s, const scope *sc, int64_t org_id, const evaluator_input *in, json_t **out,
+			  jn_fields *fe);
+jn_err evaluator_list(store *s, const scope *sc, json_t **items);
+/* The registration with its pairs and staff. */
+jn_err evaluator_show(store *s, const scope *sc, int64_t org_id, json_t **out);
+typedef struct staff_input {
+	int64_t person_id;
+	const char *id_number, *role;
+} staff_input;
+jn_err evaluator_staff_add(store *s, const scope *sc, int64_t org_id, const staff_input *in, json_t **out,
+			   jn_fields *fe);
+
+typedef struct batch_input {
+	int64_t org_id; /* the body (the system and administrators name it; a body's account acts for itself) */
+	const char *occupation, *level, *direction, *exam_from, *exam_to, *place;
+	int nexaminers;          /* -1: not given */
+	int64_t examiners[32];
+	int64_t supervisor;      /* -1: not given */
+	int pass_theory, pass_practical, pass_review, notice_days; /* -1: not given */
+} batch_input;
+#define BATCH_INPUT_EMPTY {.nexaminers = -1, .supervisor = -1, .pass_theory = -1, .pass_practical = -1, \
+			   .pass_review = -1, .notice_days = -1}
+jn_err batch_create(store *s, const scope *sc, const batch_input *in, json_t **out, jn_fields *fe);
+/* PATCH: changes the plan while the body holds the batch. */
+jn_err batch_update(store *s, const scope *sc, int64_t id, const batch_input *in, json_t **out, jn_fields *fe);
+/* The batch with examiners, candidates (ID numbers masked), objections and events. */
+jn_err batch_show(store *s, const scope *sc, int64_t id, json_t **out);
+jn_err batch_list(store *s, const scope *sc, const batch_filter *f, json_t **items, int64_t *total);
+/* 1 when sc reaches batch id (handlers answer 404 before reading a body). */
+int batch_visible(store *s, const scope *sc, int64_t id);
+typedef struct enrol_input {
+	int64_t person_id;
+	const char *id_number, *route, *diploma, *basis, *evidence_text;
+	int years_in_occupation; /* -1: not given */
+} enrol_input;
+jn_err batch_enrol(store *s, const scope *sc, int64_t id, const enrol_input *in, json_t **out, jn_fields *fe);
+jn_err batch_withdraw(store *s, const scope *sc, int64_t id, int64_t cid, jn_fields *fe);
+#define EVIDENCE_MAX_BYTES (10u * 1024u * 1024u)
+jn_err batch_evidence_put(store *s, const scope *sc, int64_t id, int64_t cid, const char *name, const char *data,
+			  size_t len, json_t **out, jn_fields *fe);
+/* The file (audited "read.evidence"); *data malloc'd. */
+jn_err batch_evidence_get(store *s, const scope *sc, int64_t id, int64_t cid, char **data, size_t *len,
+			  char name[256], char sha256[65]);
+typedef struct score_input {
+	int theory, practical, review; /* -1: not given */
+} score_input;
+jn_err batch_score(store *s, const scope *sc, int64_t id, int64_t cid, const score_input *in, json_t **out,
+		   jn_fields *fe);
+jn_err batch_submit(store *s, const scope *sc, int64_t id, json_t **out, jn_fields *fe);
+/* decision "pass" or "return" (reason required for return). */
+jn_err batch_review(store *s, const scope *sc, int64_t id, const char *decision, const char *reason, json_t **out,
+		    jn_fields *fe);
+jn_err batch_return(store *s, const scope *sc, int64_t id, const char *reason, json_t **out, jn_fields *fe);
+jn_err batch_notice(store *s, const scope *sc, int64_t id, json_t **out, jn_fields *fe);
+jn_err batch_object(store *s, const scope *sc, int64_t id, int64_t candidate_id, const char *content,
+		    const char *contact, json_t **out, jn_fields *fe);
+jn_err batch_answer(store *s, const scope *sc, int64_t id, int64_t objection_id, const char *answer, json_t **out,
+		    jn_fields *fe);
+jn_err batch_approve(store *s, const scope *sc, int64_t id, json_t **out, jn_fields *fe);
+jn_err batch_issue(store *s, const scope *sc, int64_t id, json_t **out, jn_fields *fe);
+jn_err batch_revoke(store *s, const scope *sc, int64_t id, const char *reason, json_t **out, jn_fields *fe);
+/* The batches in public notice, candidates who passed masked (public). */
+jn_err batch_notices(store *s, json_t **items);
+/* The batch's certificates (what GET /batches/{id}/certificates lists). */
+jn_err batch_certificates(store *s, const scope *sc, int64_t id, cert_fn fn, void *ctx);
+
+/* Certificates (app/cert.c). */
+json_t *cert_json(const certificate *c, int masked);
+jn_err cert_list(store *s, const scope *sc, const cert_filter *f, json_t **items, int64_t *total, int *capped);
+/* Every printed field, the ID number in full: an audited read ("read.certificate"). */
+jn_err cert_read(store *s, const scope *sc, const char *number, json_t **out);
+/* 1 when sc reaches the certificate (no audit: handlers answer 404 first). */
+int cert_visible(store *s, const scope *sc, const char *number);
+jn_err cert_revoke(store *s, const scope *sc, const char *number, const char *reason, json_t **out, jn_fields *fe);
+/* A person's certificates (masked) and highest valid level per occupation. */
+jn_err cert_of_person(store *s, const scope *sc, int64_t person_id, json_t **out);
+/* Public verification: number + name.  A wrong name answers exactly as an
+ * unknown number.  Counted per day and result, not audited. */
+jn_err cert_verify(store *s, const char *number, const char *name, json_t **out, jn_fields *fe);
+jn_err cert_verify_stats(store *s, const scope *sc, const char *from, const char *to, json_t **items);
+/* Inside t: the next number of a prefix. */
+jn_err cert_next_number(stx *t, char body_type, const char *body_code, const char *site_serial, int year, int level,
+			char out[CERT_NUMBER_LEN + 1]);
+/* Inside t: recomputes the person's highest valid level per occupation
+ * (person_levels) and, from it, persons.level and persons.occupation
+ * (audited "person.update" with the certificate as the reason). */
+jn_err cert_recompute_person(stx *t, const scope *sc, int64_t person_id, const char *reason);
+/* Historical certificates from a spreadsheet (app/cert_import.c): the
+ * same options and report as import_persons. */
+jn_err import_certificates(store *s, const scope *sc, const char *data, size_t len, const import_opts *o,
+			   import_report *rep);
+/* The demo's evaluation bodies, examiners, batches in every state and
+ * certificates (app/demo_cert.c); skipped when batches exist. */
+jn_err demo_cert_load(store *s, FILE *out);
+
 /* ---- reference data and demo (app/refdata.c, app/demo.c) ---- */
 /* Loads regions, levels and the occupation catalogue from datadir. */
 jn_err refdata_load(store *s, const char *datadir, char *err, size_t errcap);

@@ -196,5 +196,6 @@ jn_err demo_load(store *s, FILE *out)
 		json_decref(j);
 	}
 	fprintf(out, "已录入演示用就业人员数（玉溪、曲靖、红河，2025年，非真实统计）。\n\n");
-	return JN_OK;
+	/* Certification: bodies, examiners, batches in every state, certificates. */
+	return demo_cert_load(s, out);
 }

@@ -387,6 +387,28 @@ jn_err person_write(stx *t, const scope *sc, const person *before, person *p, in
 	return e;
 }
 
+jn_err person_write_because(stx *t, const scope *sc, const person *before, person *p, const char *reason)
+{
+	scope sys = scope_system();
+	jn_err e = store_person_update(t, &sys, p, 0);
+	if (e)
+		return e;
+	char subj[64], *b = audit_json(before), *a = audit_json(p);
+	json_t *aj = a ? json_loads(a, 0, NULL) : NULL;
+	char *after = NULL;
+	if (aj) {
+		json_object_set_new(aj, "reason", json_string(reason ? reason : ""));
+		after = json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(aj);
+	}
+	subject_of(p->id, subj);
+	e = b && after ? store_audit(t, sc, "person.update", subj, b, after) : JN_ENOMEM;
+	free(b);
+	free(a);
+	free(after);
+	return e;
+}
+
 jn_err person_insert_many(stx *t, const scope *sc, person *ps, int n)
 {
 	jn_err e = store_person_insert_many(t, sc, ps, n);

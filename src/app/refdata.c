@@ -183,5 +183,21 @@ jn_err refdata_load(store *s, const char *datadir, char *err, size_t errcap)
 		stx_rollback(t);
 		return e;
 	}
+	/* The application conditions of each level (certification). */
+	snprintf(path, sizeof path, "%s/level-conditions.csv", datadir);
+	raw = slurp(path, &len);
+	if (!raw) {
+		snprintf(err, errcap, "无法读取 %s", path);
+		stx_rollback(t);
+		return JN_EIO;
+	}
+	e = conditions_load(t, raw, len, err, errcap);
+	free(raw);
+	if (e) {
+		if (!err[0])
+			snprintf(err, errcap, "装载申报条件 %s 失败：%s", path, stx_errmsg(t));
+		stx_rollback(t);
+		return e;
+	}
 	return stx_commit(t);
 }

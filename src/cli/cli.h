@@ -16,6 +16,9 @@ int cmd_export(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_evaluator(int argc, char **argv); /* cmd_cert.c */
+int cmd_batch(int argc, char **argv);     /* cmd_cert.c */
+int cmd_cert(int argc, char **argv);      /* cmd_cert.c */
 int cmd_keygen(int argc, char **argv);            /* cmd_keys.c */
 int cmd_keys(int argc, char **argv);              /* cmd_keys.c */
 int cmd_verify_credential(int argc, char **argv); /* cmd_keys.c */

@@ -1,4 +1,4 @@
-/* cmd_registry.c — `jineng user add`, `jineng import persons`,
+/* cmd_registry.c — `jineng user add`, `jineng import persons|certificates`,
  * `jineng export persons`. */
 #include <errno.h>
 #include <getopt.h>
@@ -117,11 +117,16 @@ int cmd_import(int argc, char **argv)
 		       "  文件：CSV（UTF-8 或 GB18030，可带 BOM）或 XLSX；表头用中文（姓名、身份证号、所属地区…）或接口字段名。\n"
 		       "  默认全部或全不：有一行错误就整个文件不导入，并列出每个错误的行、列和原因。\n"
 		       "  --dry-run 只检查不写入；--partial 导入正确的行，错误的行连同原因写入 --rejects 文件\n"
-		       "  （默认 文件名.rejects.csv），改好后可再次导入。重复导入同一文件不会产生重复人员。\n");
+		       "  （默认 文件名.rejects.csv），改好后可再次导入。重复导入同一文件不会产生重复人员。\n"
+		       "用法：jineng import certificates 文件 [同上选项]\n"
+		       "  历史证书：证书编号、姓名、身份证号、职业编码（或职业名称）、技能等级、评价机构（名称或统一社会信用代码）、\n"
+		       "  发证日期、状态（有效/已注销）、注销日期、注销原因。编号须为22位国家格式且等级位与技能等级一致，\n"
+		       "  人员须已登记且姓名一致，编号重复的拒绝。以系统身份执行。\n");
 		return argc < 2 ? EXIT_USAGE : EXIT_OKAY;
 	}
-	if (strcmp(argv[1], "persons") != 0) {
-		fprintf(stderr, "jineng import: 只能导入 persons\n");
+	int certs = strcmp(argv[1], "certificates") == 0;
+	if (strcmp(argv[1], "persons") != 0 && !certs) {
+		fprintf(stderr, "jineng import: 只能导入 persons 或 certificates\n");
 		return EXIT_USAGE;
 	}
 	static const struct option opts[] = {{"db", required_argument, 0, 'd'},	{"dry-run", no_argument, 0, 'n'},
@@ -187,7 +192,7 @@ int cmd_import(int argc, char **argv)
 	}
 	scope sys = scope_system();
 	import_report rep;
-	jn_err e = import_persons(s, &sys, data, len, &o, &rep);
+	jn_err e = certs ? import_certificates(s, &sys, data, len, &o, &rep) : import_persons(s, &sys, data, len, &o, &rep);
 	free(data);
 	store_close(s);
 	if (rf)

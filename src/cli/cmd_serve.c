@@ -129,7 +129,8 @@ int cmd_init(int argc, char **argv)
 		case 'h':
 			printf("用法：jineng init [--db URL] [--demo] [--data 目录]\n"
 			       "  创建或升级数据库结构（按版本迁移，重复运行不改变任何东西），\n"
-			       "  装载行政区划、八级工等级和职业分类大典；--demo 再加一套演示数据和各角色账号。\n");
+			       "  装载行政区划、八级工等级、职业分类大典和各等级申报条件（data/level-conditions.csv）；\n"
+			       "  --demo 再加一套演示数据和各角色账号（含认定批次的各个状态）。\n");
 			return EXIT_OKAY;
 		default:
 			return EXIT_USAGE;
@@ -161,7 +162,7 @@ int cmd_init(int argc, char **argv)
 		store_close(s);
 		return EXIT_FAILED;
 	}
-	printf("参考数据已装载：行政区划、八级工、职业分类大典（2022）、规划目标\n");
+	printf("参考数据已装载：行政区划、八级工、职业分类大典（2022）、规划目标、申报条件\n");
 	if (demo && (e = demo_load(s, stdout)) != JN_OK) {
 		store_close(s);
 		return EXIT_FAILED;

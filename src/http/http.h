@@ -167,4 +167,51 @@ void api_stats_employed_put(req *r, resp *out);
 void api_stats_employed_list(req *r, resp *out);
 void api_targets_list(req *r, resp *out);
 
+/* ---- certification (api_evaluator.c, api_batch.c, api_cert.c, api_verify.c) ---- */
+/* The caller's IP address as the socket gives it (never a header). */
+int req_client_addr(req *r, char *out, size_t cap);
+/* An optional integer field in lo..hi: absent → def, JSON null → def;
+ * a wrong type or range is added to fe. */
+int json_field_int(json_t *obj, const char *name, int def, int lo, int hi, jn_fields *fe);
+/* Answers j with status when e is JN_OK (taking j), else the problem, its
+ * detail the first field error's message (a wrong state's reason). */
+void resp_outcome(resp *out, jn_err e, const jn_fields *fe, json_t *j, int status);
+/* A token bucket per client address (ratelimit.c): 0 when a request may
+ * go ahead, else the seconds to wait. */
+int ratelimit_take(const char *addr, double per_minute, double burst);
+/* The request and response schemas of these routes (openapi.c adds them). */
+void cert_openapi_schemas(json_t *schemas);
+void api_conditions_list(req *r, resp *out);
+void api_evaluator_put(req *r, resp *out);
+void api_evaluator_list(req *r, resp *out);
+void api_evaluator_get(req *r, resp *out);
+void api_evaluator_staff(req *r, resp *out);
+void api_batch_create(req *r, resp *out);
+void api_batch_list(req *r, resp *out);
+void api_batch_get(req *r, resp *out);
+void api_batch_patch(req *r, resp *out);
+void api_batch_enrol(req *r, resp *out);
+void api_batch_withdraw(req *r, resp *out);
+void api_batch_evidence_put(req *r, resp *out);
+void api_batch_evidence_get(req *r, resp *out);
+void api_batch_score(req *r, resp *out);
+void api_batch_submit(req *r, resp *out);
+void api_batch_review(req *r, resp *out);
+void api_batch_return(req *r, resp *out);
+void api_batch_notice(req *r, resp *out);
+void api_batch_object(req *r, resp *out);
+void api_batch_answer(req *r, resp *out);
+void api_batch_approve(req *r, resp *out);
+void api_batch_issue(req *r, resp *out);
+void api_batch_revoke(req *r, resp *out);
+void api_batch_certs(req *r, resp *out);
+void api_cert_list(req *r, resp *out);
+void api_cert_get(req *r, resp *out);
+void api_cert_revoke(req *r, resp *out);
+void api_person_certs(req *r, resp *out);
+void api_import_certs(req *r, resp *out);
+void api_verify(req *r, resp *out);
+void api_verify_stats(req *r, resp *out);
+void api_notices(req *r, resp *out);
+
 #endif

@@ -60,6 +60,7 @@ static json_t *schemas(void)
 				      "required", "region", "year", "count", "source", "properties", "region", "type",
 				      "string", "year", "type", "integer", "count", "type", "integer", "source", "type",
 				      "string", "additionalProperties", 0));
+	cert_openapi_schemas(s);
 	return s;
 }
 
@@ -84,9 +85,18 @@ json_t *openapi_document(void)
 		snprintf(opid, sizeof opid, "%s %s", rt->method, rt->path);
 		json_object_set_new(op, "operationId", json_string(opid));
 		json_t *params = json_array();
-		if (strstr(rt->path, "{id}"))
-			json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "id", "in", "path",
-								 "required", 1, "schema", "type", "integer"));
+		/* Every {name} of the path: ids are integers, a certificate number text. */
+		for (const char *p = strchr(rt->path, '{'); p; p = strchr(p + 1, '{')) {
+			const char *end = strchr(p, '}');
+			if (!end || end - p - 1 >= 32)
+				break;
+			char pname[32];
+			memcpy(pname, p + 1, (size_t)(end - p - 1));
+			pname[end - p - 1] = '\0';
+			json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", pname, "in", "path",
+								 "required", 1, "schema", "type",
+								 strcmp(pname, "number") == 0 ? "string" : "integer"));
+		}
 		if (rt->query) {
 			char buf[256];
 			snprintf(buf, sizeof buf, "%s", rt->query);
@@ -100,7 +110,9 @@ json_t *openapi_document(void)
 		else
 			json_decref(params);
 		if (rt->body_schema) {
-			const char *ct = strcmp(rt->body_schema, "ImportFile") == 0 ? "text/csv" : "application/json";
+			const char *ct = strcmp(rt->body_schema, "ImportFile") == 0	  ? "text/csv"
+					 : strcmp(rt->body_schema, "EvidenceFile") == 0 ? "application/octet-stream"
+											  : "application/json";
 			json_t *content = json_object();
 			char ref[96];
 			snprintf(ref, sizeof ref, "#/components/schemas/%s", rt->body_schema);

@@ -205,3 +205,33 @@ void resp_attachment(resp *out, const char *filename, const char *ascii_fallback
 	buf[o] = '\0';
 	resp_header(out, "Content-Disposition", buf);
 }
+
+int json_field_int(json_t *obj, const char *name, int def, int lo, int hi, jn_fields *fe)
+{
+	json_t *v = json_object_get(obj, name);
+	if (!v || json_is_null(v))
+		return def;
+	if (!json_is_integer(v)) {
+		jn_fields_add(fe, name, "wrong_type", "应为整数");
+		return def;
+	}
+	json_int_t x = json_integer_value(v);
+	if (x < lo || x > hi) {
+		jn_fields_add(fe, name, "out_of_range", "应在%d到%d之间", lo, hi);
+		return def;
+	}
+	return (int)x;
+}
+
+void resp_outcome(resp *out, jn_err e, const jn_fields *fe, json_t *j, int status)
+{
+	if (!e) {
+		resp_json(out, status, j);
+		return;
+	}
+	json_decref(j);
+	if (e != JN_EINVAL && fe && fe->count)
+		resp_problem(out, e, fe, "%s", fe->e[0].message);
+	else
+		resp_problem(out, e, fe, NULL);
+}

@@ -94,6 +94,21 @@ const char *req_query(req *r, const char *name, size_t maxlen, int *bad)
 	return v;
 }
 
+int req_client_addr(req *r, char *out, size_t cap)
+{
+	out[0] = '\0';
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info((struct MHD_Connection *)r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return -1;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)cap);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)cap);
+	return out[0] ? 0 : -1;
+}
+
 /* Reads a small positive integer query parameter. */
 int req_int(req *r, const char *name, int def, int lo, int hi, jn_fields *fe, int *bad)
 {

@@ -90,6 +90,77 @@ static const migration MIGRATIONS[] = {
 	  * it to be very selective and prefers it to (region, level, id)
 	  * even for the level counts it does not cover. */
 	 "ANALYZE persons;\n", NULL},
+	{5, "certification",
+	 /* Evaluation bodies (their registration, occupation x level pairs,
+	  * examiners and supervisors), the application conditions of each
+	  * level, batches with their event log, candidates, evidence files,
+	  * objections, certificates with a serial counter per number prefix
+	  * (never reused), each worker's highest valid level per occupation,
+	  * and the public verification's daily counts. */
+	 "CREATE TABLE evaluators (org_id BIGINT PRIMARY KEY REFERENCES orgs(id), body_type TEXT NOT NULL,"
+	 " body_code TEXT NOT NULL, site_serial TEXT NOT NULL, employer_org_id BIGINT REFERENCES orgs(id),"
+	 " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (body_type, body_code, site_serial));\n"
+	 "CREATE TABLE evaluator_pairs (org_id BIGINT NOT NULL REFERENCES evaluators(org_id),"
+	 " occupation TEXT{{C}} NOT NULL, level INTEGER NOT NULL, PRIMARY KEY (org_id, occupation, level));\n"
+	 "CREATE TABLE evaluator_staff (org_id BIGINT NOT NULL REFERENCES evaluators(org_id),"
+	 " person_id BIGINT NOT NULL REFERENCES persons(id), staff_role TEXT NOT NULL, created_at TEXT NOT NULL,"
+	 " PRIMARY KEY (org_id, person_id, staff_role));\n"
+	 "CREATE TABLE level_conditions (occupation TEXT{{C}} NOT NULL, level INTEGER NOT NULL,"
+	 " alternative INTEGER NOT NULL, prior_level INTEGER NOT NULL, years INTEGER NOT NULL,"
+	 " years_from TEXT NOT NULL, diplomas TEXT NOT NULL, description TEXT NOT NULL,"
+	 " PRIMARY KEY (occupation, level, alternative));\n"
+	 "CREATE TABLE batches (id {{ID}}, org_id BIGINT NOT NULL REFERENCES evaluators(org_id),"
+	 " region TEXT{{C}} NOT NULL, occupation TEXT{{C}} NOT NULL, level INTEGER NOT NULL,"
+	 " direction TEXT NOT NULL DEFAULT '', exam_from TEXT NOT NULL, exam_to TEXT NOT NULL, place TEXT NOT NULL,"
+	 " supervisor_id BIGINT NOT NULL REFERENCES persons(id), pass_theory INTEGER NOT NULL,"
+	 " pass_practical INTEGER NOT NULL, pass_review INTEGER NOT NULL, notice_days INTEGER NOT NULL,"
+	 " state TEXT NOT NULL, notice_from TEXT NOT NULL DEFAULT '', notice_until TEXT NOT NULL DEFAULT '',"
+	 " approved_on TEXT NOT NULL DEFAULT '', issued_on TEXT NOT NULL DEFAULT '',"
+	 " return_reason TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
+	 " updated_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);\n"
+	 "CREATE INDEX batches_region ON batches(region, id);\n"
+	 "CREATE INDEX batches_org ON batches(org_id, id);\n"
+	 "CREATE INDEX batches_state ON batches(state, id);\n"
+	 "CREATE TABLE batch_examiners (batch_id BIGINT NOT NULL REFERENCES batches(id),"
+	 " person_id BIGINT NOT NULL REFERENCES persons(id), PRIMARY KEY (batch_id, person_id));\n"
+	 "CREATE TABLE batch_events (id {{ID}}, batch_id BIGINT NOT NULL REFERENCES batches(id), at TEXT NOT NULL,"
+	 " actor TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, note TEXT NOT NULL);\n"
+	 "CREATE INDEX batch_events_batch ON batch_events(batch_id, id);\n"
+	 "CREATE TABLE candidates (id {{ID}}, batch_id BIGINT NOT NULL REFERENCES batches(id),"
+	 " person_id BIGINT NOT NULL REFERENCES persons(id), route TEXT NOT NULL,"
+	 " years_in_occupation INTEGER NOT NULL, diploma TEXT NOT NULL, basis TEXT NOT NULL,"
+	 " evidence_text TEXT NOT NULL, evidence_name TEXT NOT NULL DEFAULT '',"
+	 " evidence_sha256 TEXT NOT NULL DEFAULT '', evidence_size BIGINT NOT NULL DEFAULT 0,"
+	 " theory INTEGER, practical INTEGER, review INTEGER, passed INTEGER,"
+	 " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (batch_id, person_id));\n"
+	 "CREATE INDEX candidates_person ON candidates(person_id);\n"
+	 "CREATE TABLE evidence_files (candidate_id BIGINT PRIMARY KEY REFERENCES candidates(id),"
+	 " name TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, data_b64 TEXT NOT NULL,"
+	 " created_at TEXT NOT NULL);\n"
+	 "CREATE TABLE objections (id {{ID}}, batch_id BIGINT NOT NULL REFERENCES batches(id),"
+	 " candidate_id BIGINT REFERENCES candidates(id), content TEXT NOT NULL, contact TEXT NOT NULL,"
+	 " recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, answer TEXT NOT NULL DEFAULT '',"
+	 " answered_by TEXT NOT NULL DEFAULT '', answered_at TEXT NOT NULL DEFAULT '');\n"
+	 "CREATE INDEX objections_batch ON objections(batch_id, id);\n"
+	 "CREATE TABLE certificates (id {{ID}}, number TEXT{{C}} NOT NULL UNIQUE,"
+	 " person_id BIGINT NOT NULL REFERENCES persons(id), holder_name TEXT NOT NULL, id_type TEXT NOT NULL,"
+	 " id_number TEXT{{C}} NOT NULL, occupation TEXT{{C}} NOT NULL, occupation_name TEXT NOT NULL,"
+	 " direction TEXT NOT NULL DEFAULT '', level INTEGER NOT NULL, route TEXT NOT NULL,"
+	 " body_org_id BIGINT REFERENCES orgs(id), body_name TEXT NOT NULL, body_type TEXT NOT NULL,"
+	 " body_code TEXT NOT NULL, approved_on TEXT NOT NULL DEFAULT '', issued_on TEXT NOT NULL DEFAULT '',"
+	 " status TEXT NOT NULL, revoked_on TEXT NOT NULL DEFAULT '', revoke_reason TEXT NOT NULL DEFAULT '',"
+	 " batch_id BIGINT REFERENCES batches(id), candidate_id BIGINT REFERENCES candidates(id),"
+	 " imported INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);\n"
+	 "CREATE INDEX certificates_person ON certificates(person_id, occupation);\n"
+	 "CREATE INDEX certificates_batch ON certificates(batch_id, id);\n"
+	 "CREATE INDEX certificates_body ON certificates(body_org_id, id);\n"
+	 "CREATE TABLE cert_counters (prefix TEXT{{C}} PRIMARY KEY, last_serial INTEGER NOT NULL);\n"
+	 "CREATE TABLE person_levels (person_id BIGINT NOT NULL REFERENCES persons(id),"
+	 " occupation TEXT{{C}} NOT NULL, level INTEGER NOT NULL, number TEXT NOT NULL,"
+	 " PRIMARY KEY (person_id, occupation));\n"
+	 "CREATE TABLE verify_counts (day TEXT NOT NULL, result TEXT NOT NULL, count BIGINT NOT NULL,"
+	 " PRIMARY KEY (day, result));\n",
+	 NULL, NULL},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 

@@ -1,6 +1,7 @@
 /* sqlb.c — building WHERE clauses with numbered parameters, and the scope
  * clauses every registry query carries. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/regions.h"
@@ -123,6 +124,19 @@ void sqlb_region(sqlb *b, const char *region)
 		sqlb_and(b, "substr(region, 1, 4) = ?", 1, P_TEXT(p));
 	else
 		sqlb_and(b, "substr(region, 1, 2) = ?", 1, P_TEXT(p));
+}
+
+void sqlb_region_col(sqlb *b, const char *col, const char *region)
+{
+	char lo[8], hi[8], cond[96];
+	region_range(region, lo, hi);
+	if (strlen(lo) == 6) {
+		snprintf(cond, sizeof cond, "%s = ?", col);
+		sqlb_and(b, cond, 1, P_TEXT(lo));
+	} else {
+		snprintf(cond, sizeof cond, "%s >= ? AND %s < ?", col, col);
+		sqlb_and(b, cond, 2, P_TEXT(lo), P_TEXT(hi));
+	}
 }
 
 jn_err sqlb_each(stx *t, const sqlb *b, sqlb_row_fn row, void *ctx)

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "core/cert.h"
 #include "core/err.h"
 #include "core/model.h"
 
@@ -214,6 +215,218 @@ jn_err store_target_put(stx *t, const target_row *x);
  * caller's own (a city's targets concern its counties); when region is
  * given, those of it, under it and above it.  In region, then file order. */
 jn_err store_target_list(stx *t, const scope *sc, const char *region, target_fn fn, void *ctx);
+
+/* ---- certification (store/evaluator.c, condition.c, batch.c, cert.c) ----
+ * Scope: registrations, batches and their candidates are reached through
+ * the evaluation body — by its region (admin, county) or by the body's own
+ * accounts (evaluator); certificates through their holder's region (admin,
+ * county), the issuing body (evaluator) or the holder (worker).  Out of
+ * scope is JN_ENOTFOUND. */
+typedef struct evaluator_reg {
+	int64_t org_id;
+	char body_type;          /* 'Y' 用人单位自主评价 / 'S' 社会培训评价组织 */
+	char body_code[5];       /* "0000" when registered at province level */
+	char site_serial[7];     /* 认定站点编号 */
+	int64_t employer_org_id; /* Y: the employer whose own staff it evaluates; 0 for S */
+	char created_at[32], updated_at[32];
+	char name[256];          /* read: the organisation's name and region */
+	char region[7];
+	char employer_name[256];
+} evaluator_reg;
+typedef struct eval_pair {
+	char occupation[16];
+	int level;
+} eval_pair;
+typedef struct eval_staff {
+	int64_t person_id;
+	char role[16];           /* "examiner" 考评员 / "supervisor" 质量督导员 */
+	char name[96];
+	char id_number[19];
+	char employer[256];
+	char region[7];
+	char created_at[32];
+} eval_staff;
+typedef int (*evaluator_fn)(void *ctx, const evaluator_reg *r);
+typedef int (*eval_pair_fn)(void *ctx, const eval_pair *p);
+typedef int (*eval_staff_fn)(void *ctx, const eval_staff *s);
+jn_err store_evaluator_get(stx *t, const scope *sc, int64_t org_id, evaluator_reg *out);
+jn_err store_evaluator_list(stx *t, const scope *sc, evaluator_fn fn, void *ctx);
+/* Inserts or replaces the registration of r->org_id; JN_ECONFLICT when
+ * another body has the same type, body code and site serial. */
+jn_err store_evaluator_put(stx *t, evaluator_reg *r);
+jn_err store_evaluator_pairs_set(stx *t, int64_t org_id, int n, const eval_pair *pairs);
+jn_err store_evaluator_pairs(stx *t, int64_t org_id, eval_pair_fn fn, void *ctx);
+int store_evaluator_has_pair(stx *t, int64_t org_id, const char *occupation, int level); /* 1, 0, -1 error */
+/* JN_ECONFLICT when the person already has that role there. */
+jn_err store_evaluator_staff_add(stx *t, int64_t org_id, int64_t person_id, const char *role);
+jn_err store_evaluator_staff(stx *t, int64_t org_id, eval_staff_fn fn, void *ctx);
+int store_evaluator_is_staff(stx *t, int64_t org_id, int64_t person_id, const char *role); /* 1, 0, -1 */
+/* An organisation by credit code (uscc != NULL) or exact name, any scope
+ * (the body named on an imported certificate). */
+jn_err store_org_find(stx *t, const char *uscc, const char *name, org *out);
+
+/* Application conditions (data/level-conditions.csv, loaded by init). */
+jn_err store_conditions_replace(stx *t, int n, const cert_condition *rows);
+/* The rows of (occupation, level): the occupation's own when it has any,
+ * else the defaults; in alternative order.  *n = rows (at most cap). */
+jn_err store_conditions_for(stx *t, const char *occupation, int level, cert_condition *out, int cap, int *n);
+typedef int (*condition_fn)(void *ctx, const cert_condition *c);
+/* Every row (occupation "" = the defaults only, NULL = all). */
+jn_err store_conditions_list(stx *t, const char *occupation, condition_fn fn, void *ctx);
+
+typedef struct batch {
+	int64_t id, org_id;
+	char region[7];          /* the body's region: what scope reaches */
+	char occupation[16];
+	int level;
+	char direction[96];      /* 工种/职业方向, may be "" */
+	char exam_from[11], exam_to[11];
+	char place[256];
+	int64_t supervisor_id;
+	int pass_theory, pass_practical, pass_review, notice_days;
+	batch_state state;
+	char notice_from[32], notice_until[32];
+	char approved_on[11], issued_on[11];
+	char return_reason[512];
+	char created_by[64];
+	char created_at[32], updated_at[32];
+	int version;
+	char body_name[256];     /* read with it */
+	char body_type;
+	char occupation_name[160];
+} batch;
+typedef struct batch_filter {
+	batch_state state;       /* 0 any */
+	int64_t org_id;          /* 0 any */
+	char occupation[16];
+	int page, per_page;
+} batch_filter;
+typedef int (*batch_fn)(void *ctx, const batch *b);
+jn_err store_batch_insert(stx *t, batch *b);
+jn_err store_batch_get(stx *t, const scope *sc, int64_t id, batch *out);
+jn_err store_batch_list(stx *t, const scope *sc, const batch_filter *f, batch_fn fn, void *ctx, int64_t *total);
+/* Batches in public notice (公示), any scope: the public sees them masked. */
+jn_err store_batch_notices(stx *t, batch_fn fn, void *ctx);
+/* Writes b's changeable fields (plan, state, dates, reason) over its row,
+ * provided the row is still in state expect at version b->version;
+ * JN_ECONFLICT otherwise.  b->version is the new one on return. */
+jn_err store_batch_write(stx *t, batch *b, batch_state expect);
+jn_err store_batch_examiners_set(stx *t, int64_t batch_id, int n, const int64_t *person_ids);
+jn_err store_batch_examiners(stx *t, int64_t batch_id, person_fn fn, void *ctx);
+typedef struct batch_event {
+	int64_t id;
+	char at[32], actor[96], from[16], to[16];
+	char note[600];
+} batch_event;
+typedef int (*batch_event_fn)(void *ctx, const batch_event *e);
+jn_err store_batch_event(stx *t, int64_t batch_id, const char *actor, const char *from, const char *to,
+			 const char *note);
+jn_err store_batch_events(stx *t, int64_t batch_id, batch_event_fn fn, void *ctx);
+
+typedef struct candidate {
+	int64_t id, batch_id, person_id;
+	cert_route route;
+	int years_in_occupation;
+	diploma dip;
+	char basis[512];
+	char evidence_text[2048];
+	char evidence_name[256];
+	char evidence_sha256[65];
+	int64_t evidence_size;
+	int theory, practical, review; /* -1 when not given */
+	int passed;                    /* -1 not scored, 0, 1 */
+	char created_at[32], updated_at[32];
+	char name[96];                 /* the person, read with it */
+	char id_number[19];
+	char employer[256];
+	char region[7];
+} candidate;
+typedef int (*candidate_fn)(void *ctx, const candidate *c);
+/* JN_ECONFLICT when the person is already in the batch. */
+jn_err store_candidate_insert(stx *t, candidate *c);
+jn_err store_candidate_get(stx *t, int64_t batch_id, int64_t id, candidate *out);
+jn_err store_candidates(stx *t, int64_t batch_id, candidate_fn fn, void *ctx);
+/* Writes the scores, result and evidence fields. */
+jn_err store_candidate_write(stx *t, candidate *c);
+jn_err store_candidate_delete(stx *t, int64_t batch_id, int64_t id);
+/* The evidence file, base64 (binary-safe in a TEXT column on both engines). */
+jn_err store_evidence_put(stx *t, int64_t candidate_id, const char *name, int64_t size, const char *sha256,
+			  const char *b64);
+/* *b64 is malloc'd (caller frees). */
+jn_err store_evidence_get(stx *t, int64_t candidate_id, char name[256], char **b64, int64_t *size, char sha256[65]);
+
+typedef struct objection {
+	int64_t id, batch_id, candidate_id; /* candidate 0: about the batch */
+	char content[1024], contact[256];
+	char recorded_by[96], recorded_at[32];
+	char answer[1024], answered_by[96], answered_at[32];
+} objection;
+typedef int (*objection_fn)(void *ctx, const objection *o);
+jn_err store_objection_insert(stx *t, objection *o);
+jn_err store_objection_get(stx *t, int64_t batch_id, int64_t id, objection *out);
+/* Records the answer when the objection has none yet; JN_ECONFLICT otherwise. */
+jn_err store_objection_answer(stx *t, objection *o);
+jn_err store_objections(stx *t, int64_t batch_id, objection_fn fn, void *ctx);
+
+typedef struct certificate {
+	int64_t id;
+	char number[23];
+	int64_t person_id;
+	char holder_name[96];
+	char id_type[32];        /* 居民身份证 */
+	char id_number[19];
+	char occupation[16];
+	char occupation_name[160];
+	char direction[96];
+	int level;
+	cert_route route;
+	int64_t body_org_id;     /* 0 when imported from a body not registered here */
+	char body_name[256];
+	char body_type;
+	char body_code[5];
+	char approved_on[11], issued_on[11];
+	cert_status status;
+	char revoked_on[11];
+	char revoke_reason[512];
+	int64_t batch_id, candidate_id;
+	int imported;
+	char created_at[32], updated_at[32];
+} certificate;
+typedef struct cert_filter {
+	cert_status status;      /* 0 any */
+	int64_t person_id, batch_id;
+	char occupation[16];     /* a code or a group prefix */
+	int page, per_page;
+	int all;                 /* every match, no page, no count */
+} cert_filter;
+typedef int (*cert_fn)(void *ctx, const certificate *c);
+/* JN_ECONFLICT when the number exists. */
+jn_err store_cert_insert(stx *t, certificate *c);
+jn_err store_cert_get(stx *t, const scope *sc, const char *number, certificate *out);
+jn_err store_cert_list(stx *t, const scope *sc, const cert_filter *f, cert_fn fn, void *ctx, int64_t *total,
+		       int *capped);
+/* The certificates of a batch the scope reaches (through the batch). */
+jn_err store_batch_certs(stx *t, const scope *sc, int64_t batch_id, cert_fn fn, void *ctx);
+/* Writes status, dates and reason when the row is still in status expect. */
+jn_err store_cert_set_status(stx *t, certificate *c, cert_status expect);
+/* The next serial of a 16-character prefix (1, 2, …; never one handed out
+ * before), and raising the counter past a serial seen on an import. */
+jn_err store_cert_next_serial(stx *t, const char *prefix, int *serial);
+jn_err store_cert_serial_seen(stx *t, const char *prefix, int serial);
+/* Every certificate of a person (unscoped: for the rules), by id. */
+jn_err store_certs_of_person(stx *t, int64_t person_id, cert_fn fn, void *ctx);
+typedef struct person_level {
+	char occupation[16];
+	int level;
+	char number[23];
+} person_level;
+typedef int (*person_level_fn)(void *ctx, const person_level *l);
+jn_err store_person_levels_set(stx *t, int64_t person_id, int n, const person_level *rows);
+jn_err store_person_levels(stx *t, int64_t person_id, person_level_fn fn, void *ctx);
+/* Public verification: one more of result on day; the counts per day. */
+jn_err store_verify_count(stx *t, const char *day, const char *result);
+typedef int (*verify_count_fn)(void *ctx, const char *day, const char *result, int64_t count);
+jn_err store_verify_counts(stx *t, const char *from, const char *to, verify_count_fn fn, void *ctx);
 
 /* ---- audit (store/audit.c) ---- */
 /* Appends one chained entry.  before/after are JSON text or NULL. */

@@ -79,6 +79,9 @@ jn_err store_insert_id(stx *t, const char *sql, const db_param *p, int n, int64_
 
 /* Appends the condition "region is this code or under it". */
 void sqlb_region(sqlb *b, const char *region);
+/* The same on a named (qualified) column, e.g. "o.region", for joins: a
+ * county is an equality, a city or province a range of codes. */
+void sqlb_region_col(sqlb *b, const char *col, const char *region);
 
 /* The scope's limit on rows of a table whose region column is `region_col`
  * and whose own-record column (for workers / organisations) is `self_col`. */

@@ -1,0 +1,529 @@
+/* cmd_cert.c — `jineng evaluator`, `jineng batch`, `jineng cert`: every step
+ * of certification from the command line, through the same services as the
+ * API.
+ *
+ * Who acts: without --as, the system (local maintenance: every scope, the
+ * audit log says "system"); with --as USERNAME, that account — its role,
+ * region and organisation limit the command exactly as after a sign-in,
+ * and the audit log names it.  No password is asked: whoever can run this
+ * command can already read and write the database file. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "cli/cli.h"
+
+#define MAX_OPTS 64
+
+typedef struct args {
+	const char *key[MAX_OPTS], *val[MAX_OPTS];
+	int nopt;
+	const char *pos[8];
+	int npos;
+	int help;
+} args;
+
+/* "--name value" pairs and positionals; 0 on success. */
+static int parse(int argc, char **argv, args *a)
+{
+	memset(a, 0, sizeof *a);
+	for (int i = 0; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			a->help = 1;
+		} else if (strncmp(argv[i], "--", 2) == 0) {
+			if (i + 1 >= argc || a->nopt >= MAX_OPTS) {
+				fprintf(stderr, "jineng: 选项 %s 需要一个值\n", argv[i]);
+				return -1;
+			}
+			a->key[a->nopt] = argv[i] + 2;
+			a->val[a->nopt++] = argv[++i];
+		} else if (a->npos < 8) {
+			a->pos[a->npos++] = argv[i];
+		} else {
+			fprintf(stderr, "jineng: 多余的参数“%s”\n", argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *opt(const args *a, const char *k)
+{
+	for (int i = a->nopt - 1; i >= 0; i--)
+		if (strcmp(a->key[i], k) == 0)
+			return a->val[i];
+	return NULL;
+}
+
+/* Refuses options outside the allowed list (plus --db and --as). */
+static int only(const args *a, const char *const *allowed)
+{
+	for (int i = 0; i < a->nopt; i++) {
+		int ok = strcmp(a->key[i], "db") == 0 || strcmp(a->key[i], "as") == 0;
+		for (const char *const *k = allowed; !ok && *k; k++)
+			ok = strcmp(a->key[i], *k) == 0;
+		if (!ok) {
+			fprintf(stderr, "jineng: 不认识的选项 --%s（--help 查看用法）\n", a->key[i]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int64_t num(const char *s)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	return *end || v < 0 ? -1 : v;
+}
+
+static int small(const args *a, const char *k)
+{
+	const char *v = opt(a, k);
+	if (!v)
+		return -1;
+	int64_t n = num(v);
+	return n < 0 || n > 1000 ? 1001 : (int)n; /* out of range: the service says why */
+}
+
+/* Set when --as named no usable account (a rejection, not a failure). */
+static int as_refused;
+
+/* Opens the store and resolves who acts. */
+static store *open_as(const args *a, scope *sc)
+{
+	as_refused = 0;
+	store *s = cli_open(cli_db_url(opt(a, "db")), 1);
+	if (!s)
+		return NULL;
+	const char *as = opt(a, "as");
+	if (!as) {
+		*sc = scope_system();
+		return s;
+	}
+	stx *t;
+	account acct;
+	jn_err e = stx_begin(s, 0, &t);
+	if (!e) {
+		e = store_account_by_username(t, as, &acct);
+		stx_rollback(t);
+	}
+	if (e || acct.disabled) {
+		fprintf(stderr, "jineng: 账号“%s”%s\n", as, e == JN_ENOTFOUND ? "不存在" : e ? "无法读取" : "已停用");
+		as_refused = e == JN_ENOTFOUND || !e;
+		store_close(s);
+		return NULL;
+	}
+	scope_from_account(&acct, sc);
+	return s;
+}
+
+/* Prints the result (JSON) or the refusal; the exit status. */
+static int finish(store *s, jn_err e, const jn_fields *fe, json_t *j)
+{
+	store_close(s);
+	if (!e) {
+		char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		if (text)
+			printf("%s\n", text);
+		free(text);
+		json_decref(j);
+		return EXIT_OKAY;
+	}
+	json_decref(j);
+	fprintf(stderr, "jineng: %s（%s）\n", jn_err_title_zh(e), jn_err_code(e));
+	if (fe)
+		cli_print_fields(fe);
+	return e == JN_EINVAL || e == JN_ECONFLICT || e == JN_ENOTFOUND || e == JN_EFORBIDDEN || e == JN_ETOOLARGE
+		       ? EXIT_REJECTED
+		       : EXIT_FAILED;
+}
+
+static int usage(const char *text, int help)
+{
+	fputs(text, help ? stdout : stderr);
+	return help ? EXIT_OKAY : EXIT_USAGE;
+}
+
+static const char WHO[] = "\n谁来执行：不给 --as 时以系统身份执行（本机维护，可及全部数据，审计记为 system）；\n"
+			  "  --as 用户名 则按该账号的角色、地区和所属机构执行，与其登录后调用接口完全相同，审计记为该账号。\n"
+			  "输出：成功时在标准输出打印结果（JSON）；被拒绝时在标准错误逐条说明字段和原因，退出码 1。\n"
+			  "共同选项：--db URL（默认 sqlite:var/jineng.db 或环境变量 JINENG_DB）。\n";
+
+/* ---- jineng evaluator ---- */
+
+static const char EVALUATOR_HELP[] =
+	"用法：\n"
+	"  jineng evaluator register 机构编号 --type Y|S --code 机构代码(4位) --site 站点编号(6位)\n"
+	"          --pair 职业:等级 [--pair …] [--employer 用人单位机构编号]\n"
+	"      登记评价机构（管理员）。职业为编码或名称；等级写 2-6 或 2,3,4（7、8 即特级技师、首席技师，仅 Y 类）。\n"
+	"      Y 类（用人单位自主评价）须用 --employer 指定其职工所在的用人单位。\n"
+	"  jineng evaluator staff 机构编号 (--person 人员编号 | --id-number 身份证号) --role examiner|supervisor\n"
+	"      登记考评员（examiner）或质量督导员（supervisor）。\n"
+	"  jineng evaluator list            登记的评价机构\n"
+	"  jineng evaluator show 机构编号   登记详情（职业等级、考评员、督导员）\n";
+
+static int parse_pairs(const args *a, pair_input *pairs, char store_occ[][64], int cap, int *n)
+{
+	*n = 0;
+	for (int i = 0; i < a->nopt; i++) {
+		if (strcmp(a->key[i], "pair") != 0)
+			continue;
+		const char *colon = strrchr(a->val[i], ':');
+		if (!colon || colon == a->val[i] || (size_t)(colon - a->val[i]) >= 64) {
+			fprintf(stderr, "jineng evaluator register: --pair 应为 职业:等级，如 6-18-02-04:2-5\n");
+			return -1;
+		}
+		char occ[64];
+		memcpy(occ, a->val[i], (size_t)(colon - a->val[i]));
+		occ[colon - a->val[i]] = '\0';
+		const char *lv = colon + 1;
+		int lo = 0, hi = 0;
+		char *save = NULL, buf[64];
+		snprintf(buf, sizeof buf, "%s", lv);
+		for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (sscanf(tok, "%d-%d", &lo, &hi) == 2 || (sscanf(tok, "%d", &lo) == 1 && (hi = lo))) {
+				for (int l = lo; l <= hi && *n < cap; l++) {
+					snprintf(store_occ[*n], 64, "%s", occ);
+					pairs[*n].occupation = store_occ[*n];
+					pairs[*n].level = l;
+					(*n)++;
+				}
+			} else {
+				fprintf(stderr, "jineng evaluator register: 等级“%s”应为数字或 2-5 这样的范围\n", tok);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int cmd_evaluator(int argc, char **argv)
+{
+	args a;
+	if (argc < 2)
+		return usage(EVALUATOR_HELP, 0);
+	if (cli_is_help(argv[1])) {
+		printf("%s%s", EVALUATOR_HELP, WHO);
+		return EXIT_OKAY;
+	}
+	const char *sub = argv[1];
+	if (parse(argc - 2, argv + 2, &a) != 0)
+		return EXIT_USAGE;
+	if (a.help) {
+		printf("%s%s", EVALUATOR_HELP, WHO);
+		return EXIT_OKAY;
+	}
+	scope sc;
+	store *s;
+	jn_fields fe = {0};
+	json_t *j = NULL;
+	jn_err e;
+	if (strcmp(sub, "register") == 0) {
+		static const char *const allowed[] = {"type", "code", "site", "pair", "employer", NULL};
+		if (!only(&a, allowed) || a.npos != 1 || num(a.pos[0]) <= 0)
+			return usage(EVALUATOR_HELP, 0);
+		static pair_input pairs[500];
+		static char occ[500][64];
+		int n = 0;
+		if (parse_pairs(&a, pairs, occ, 500, &n) != 0)
+			return EXIT_USAGE;
+		evaluator_input in = {opt(&a, "type"), opt(&a, "code"), opt(&a, "site"),
+				      opt(&a, "employer") ? num(opt(&a, "employer")) : 0, n, pairs};
+		if (!(s = open_as(&a, &sc)))
+			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		e = evaluator_register(s, &sc, num(a.pos[0]), &in, &j, &fe);
+	} else if (strcmp(sub, "staff") == 0) {
+		static const char *const allowed[] = {"person", "id-number", "role", NULL};
+		if (!only(&a, allowed) || a.npos != 1 || num(a.pos[0]) <= 0)
+			return usage(EVALUATOR_HELP, 0);
+		staff_input in = {opt(&a, "person") ? num(opt(&a, "person")) : 0, opt(&a, "id-number"), opt(&a, "role")};
+		if (!(s = open_as(&a, &sc)))
+			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		e = evaluator_staff_add(s, &sc, num(a.pos[0]), &in, &j, &fe);
+	} else if (strcmp(sub, "list") == 0) {
+		static const char *const allowed[] = {NULL};
+		if (!only(&a, allowed) || a.npos)
+			return usage(EVALUATOR_HELP, 0);
+		if (!(s = open_as(&a, &sc)))
+			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		json_t *items = NULL;
+		e = evaluator_list(s, &sc, &items);
+		j = items;
+	} else if (strcmp(sub, "show") == 0) {
+		static const char *const allowed[] = {NULL};
+		if (!only(&a, allowed) || a.npos != 1 || num(a.pos[0]) <= 0)
+			return usage(EVALUATOR_HELP, 0);
+		if (!(s = open_as(&a, &sc)))
+			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		e = evaluator_show(s, &sc, num(a.pos[0]), &j);
+	} else {
+		fprintf(stderr, "jineng evaluator: 没有“%s”这个子命令（register staff list show）\n", sub);
+		return EXIT_USAGE;
+	}
+	return finish(s, e, &fe, j);
+}
+
+/* ---- jineng batch ---- */
+
+static const char BATCH_HELP[] =
+	"用法：jineng batch 子命令 … [--as 用户名] [--db URL]\n"
+	"  create   [--org 机构编号] --occupation 职业 --level 等级 --exam-from 日期 [--exam-to 日期] --place 地点\n"
+	"           --examiner 人员编号 [--examiner …] --supervisor 人员编号 [--direction 工种]\n"
+	"           [--pass-theory 60] [--pass-practical 60] [--pass-review 60] [--notice-days 5]\n"
+	"           （系统身份须给 --org；评价机构账号为本机构创建）\n"
+	"  update   批次 [同 create 的计划选项]               修改计划（计划中或已退回时）\n"
+	"  enrol    批次 (--person 编号 | --id-number 身份证号) [--route normal|direct|exceptional|special]\n"
+	"           [--years 从事本职业年限] [--diploma none|apprenticeship|technical_school|senior_technical_school|\n"
+	"           preparatory_technician|college_in_field] [--basis 依据] [--evidence-text 证明材料说明]\n"
+	"  withdraw 批次 考生编号                            移出考生\n"
+	"  evidence 批次 考生编号 文件                       上传证明文件（≤10 MiB）\n"
+	"  score    批次 考生编号 --theory 分 --practical 分 [--review 分]   （技师及以上须有综合评审）\n"
+	"  submit   批次                                     评价机构提交审核\n"
+	"  review   批次 --decision pass|return [--reason 原因]   县级审核\n"
+	"  return   批次 --reason 原因                       市级退回\n"
+	"  notice   批次                                     市级开始公示\n"
+	"  object   批次 --content 内容 --contact 联系方式 [--candidate 考生编号]   登记异议\n"
+	"  answer   批次 异议编号 --answer 答复              市级答复异议\n"
+	"  approve  批次                                     市级审批（公示期满、异议均已答复），编发证书号\n"
+	"  issue    批次                                     发证\n"
+	"  revoke   批次 --reason 原因                       撤销整个批次\n"
+	"  show     批次                                     批次详情\n"
+	"  list     [--state 状态] [--org 机构编号] [--occupation 职业编码] [--page N]\n";
+
+static void plan_from(const args *a, batch_input *in)
+{
+	*in = (batch_input)BATCH_INPUT_EMPTY;
+	in->org_id = opt(a, "org") ? num(opt(a, "org")) : 0;
+	in->occupation = opt(a, "occupation");
+	in->level = opt(a, "level");
+	in->direction = opt(a, "direction");
+	in->exam_from = opt(a, "exam-from");
+	in->exam_to = opt(a, "exam-to");
+	in->place = opt(a, "place");
+	for (int i = 0; i < a->nopt; i++)
+		if (strcmp(a->key[i], "examiner") == 0) {
+			if (in->nexaminers < 0)
+				in->nexaminers = 0;
+			if (in->nexaminers < 32)
+				in->examiners[in->nexaminers++] = num(a->val[i]) > 0 ? num(a->val[i]) : 0;
+		}
+	if (opt(a, "supervisor"))
+		in->supervisor = num(opt(a, "supervisor")) > 0 ? num(opt(a, "supervisor")) : 0;
+	in->pass_theory = small(a, "pass-theory");
+	in->pass_practical = small(a, "pass-practical");
+	in->pass_review = small(a, "pass-review");
+	in->notice_days = small(a, "notice-days");
+}
+
+int cmd_batch(int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argv[1])) {
+		if (argc < 2)
+			return usage(BATCH_HELP, 0);
+		printf("%s%s", BATCH_HELP, WHO);
+		return EXIT_OKAY;
+	}
+	const char *sub = argv[1];
+	args a;
+	if (parse(argc - 2, argv + 2, &a) != 0)
+		return EXIT_USAGE;
+	if (a.help) {
+		printf("%s%s", BATCH_HELP, WHO);
+		return EXIT_OKAY;
+	}
+	static const char *const plan_opts[] = {"org", "occupation", "level", "direction", "exam-from", "exam-to",
+						"place", "examiner", "supervisor", "pass-theory", "pass-practical",
+						"pass-review", "notice-days", NULL};
+	static const char *const none[] = {NULL};
+	int64_t id = a.npos >= 1 ? num(a.pos[0]) : -1, second = a.npos >= 2 ? num(a.pos[1]) : -1;
+	scope sc;
+	store *s = NULL;
+	jn_fields fe = {0};
+	json_t *j = NULL;
+	jn_err e = JN_OK;
+#define NEED(cond, allowed)                                   \
+	do {                                                  \
+		if (!only(&a, allowed) || !(cond))            \
+			return usage(BATCH_HELP, 0);          \
+		if (!(s = open_as(&a, &sc)))                  \
+			return as_refused ? EXIT_REJECTED : EXIT_FAILED; \
+	} while (0)
+	if (strcmp(sub, "create") == 0) {
+		NEED(a.npos == 0, plan_opts);
+		batch_input in;
+		plan_from(&a, &in);
+		e = batch_create(s, &sc, &in, &j, &fe);
+	} else if (strcmp(sub, "update") == 0) {
+		NEED(a.npos == 1 && id > 0, plan_opts);
+		batch_input in;
+		plan_from(&a, &in);
+		e = batch_update(s, &sc, id, &in, &j, &fe);
+	} else if (strcmp(sub, "enrol") == 0) {
+		static const char *const allowed[] = {"person", "id-number", "route", "years", "diploma", "basis",
+						      "evidence-text", NULL};
+		NEED(a.npos == 1 && id > 0, allowed);
+		enrol_input in = {opt(&a, "person") ? num(opt(&a, "person")) : 0, opt(&a, "id-number"), opt(&a, "route"),
+				  opt(&a, "diploma"), opt(&a, "basis"), opt(&a, "evidence-text"), small(&a, "years")};
+		e = batch_enrol(s, &sc, id, &in, &j, &fe);
+	} else if (strcmp(sub, "withdraw") == 0) {
+		NEED(a.npos == 2 && id > 0 && second > 0, none);
+		e = batch_withdraw(s, &sc, id, second, &fe);
+	} else if (strcmp(sub, "evidence") == 0) {
+		NEED(a.npos == 3 && id > 0 && second > 0, none);
+		size_t len = 0;
+		char *data = cli_slurp(a.pos[2], &len);
+		if (!data) {
+			fprintf(stderr, "jineng batch evidence: 无法读取 %s：%s\n", a.pos[2], strerror(errno));
+			store_close(s);
+			return EXIT_REJECTED;
+		}
+		const char *base = strrchr(a.pos[2], '/');
+		e = len > EVIDENCE_MAX_BYTES ? JN_ETOOLARGE
+					     : batch_evidence_put(s, &sc, id, second, base ? base + 1 : a.pos[2], data, len,
+								  &j, &fe);
+		free(data);
+	} else if (strcmp(sub, "score") == 0) {
+		static const char *const allowed[] = {"theory", "practical", "review", NULL};
+		NEED(a.npos == 2 && id > 0 && second > 0, allowed);
+		score_input in = {small(&a, "theory"), small(&a, "practical"), small(&a, "review")};
+		e = batch_score(s, &sc, id, second, &in, &j, &fe);
+	} else if (strcmp(sub, "submit") == 0) {
+		NEED(a.npos == 1 && id > 0, none);
+		e = batch_submit(s, &sc, id, &j, &fe);
+	} else if (strcmp(sub, "review") == 0) {
+		static const char *const allowed[] = {"decision", "reason", NULL};
+		NEED(a.npos == 1 && id > 0, allowed);
+		e = batch_review(s, &sc, id, opt(&a, "decision"), opt(&a, "reason"), &j, &fe);
+	} else if (strcmp(sub, "return") == 0) {
+		static const char *const allowed[] = {"reason", NULL};
+		NEED(a.npos == 1 && id > 0, allowed);
+		e = batch_return(s, &sc, id, opt(&a, "reason"), &j, &fe);
+	} else if (strcmp(sub, "notice") == 0) {
+		NEED(a.npos == 1 && id > 0, none);
+		e = batch_notice(s, &sc, id, &j, &fe);
+	} else if (strcmp(sub, "object") == 0) {
+		static const char *const allowed[] = {"content", "contact", "candidate", NULL};
+		NEED(a.npos == 1 && id > 0, allowed);
+		int64_t cid = opt(&a, "candidate") ? num(opt(&a, "candidate")) : 0;
+		e = batch_object(s, &sc, id, cid > 0 ? cid : 0, opt(&a, "content"), opt(&a, "contact"), &j, &fe);
+	} else if (strcmp(sub, "answer") == 0) {
+		static const char *const allowed[] = {"answer", NULL};
+		NEED(a.npos == 2 && id > 0 && second > 0, allowed);
+		e = batch_answer(s, &sc, id, second, opt(&a, "answer"), &j, &fe);
+	} else if (strcmp(sub, "approve") == 0) {
+		NEED(a.npos == 1 && id > 0, none);
+		e = batch_approve(s, &sc, id, &j, &fe);
+	} else if (strcmp(sub, "issue") == 0) {
+		NEED(a.npos == 1 && id > 0, none);
+		e = batch_issue(s, &sc, id, &j, &fe);
+	} else if (strcmp(sub, "revoke") == 0) {
+		static const char *const allowed[] = {"reason", NULL};
+		NEED(a.npos == 1 && id > 0, allowed);
+		e = batch_revoke(s, &sc, id, opt(&a, "reason"), &j, &fe);
+	} else if (strcmp(sub, "show") == 0) {
+		NEED(a.npos == 1 && id > 0, none);
+		e = batch_show(s, &sc, id, &j);
+	} else if (strcmp(sub, "list") == 0) {
+		static const char *const allowed[] = {"state", "org", "occupation", "page", NULL};
+		NEED(a.npos == 0, allowed);
+		batch_filter f = {0};
+		if (opt(&a, "state") && !(f.state = batch_state_parse(opt(&a, "state")))) {
+			fprintf(stderr, "jineng batch list: 状态应为 planned submitted reviewed notice approved issued "
+					"returned revoked\n");
+			store_close(s);
+			return EXIT_USAGE;
+		}
+		f.org_id = opt(&a, "org") ? num(opt(&a, "org")) : 0;
+		snprintf(f.occupation, sizeof f.occupation, "%s", opt(&a, "occupation") ? opt(&a, "occupation") : "");
+		f.page = opt(&a, "page") ? (int)num(opt(&a, "page")) : 1;
+		f.per_page = 200;
+		json_t *items = NULL;
+		int64_t total = 0;
+		e = batch_list(s, &sc, &f, &items, &total);
+		if (!e)
+			j = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
+	} else {
+		fprintf(stderr, "jineng batch: 没有“%s”这个子命令（--help 查看用法）\n", sub);
+		return EXIT_USAGE;
+	}
+#undef NEED
+	return finish(s, e, &fe, j);
+}
+
+/* ---- jineng cert ---- */
+
+static const char CERT_HELP[] = "用法：\n"
+				"  jineng cert show 证书编号                    全部打印字段（留痕）\n"
+				"  jineng cert revoke 证书编号 --reason 原因    注销（管理员）\n"
+				"  jineng cert list [--status pending|valid|revoked] [--person 人员编号] [--batch 批次]\n"
+				"                   [--occupation 职业编码] [--page N]\n"
+				"  历史证书导入：jineng import certificates 文件（见 jineng import --help）\n";
+
+int cmd_cert(int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argv[1])) {
+		if (argc < 2)
+			return usage(CERT_HELP, 0);
+		printf("%s%s", CERT_HELP, WHO);
+		return EXIT_OKAY;
+	}
+	const char *sub = argv[1];
+	args a;
+	if (parse(argc - 2, argv + 2, &a) != 0)
+		return EXIT_USAGE;
+	if (a.help) {
+		printf("%s%s", CERT_HELP, WHO);
+		return EXIT_OKAY;
+	}
+	scope sc;
+	store *s;
+	jn_fields fe = {0};
+	json_t *j = NULL;
+	jn_err e;
+	static const char *const none[] = {NULL};
+	if (strcmp(sub, "show") == 0) {
+		if (!only(&a, none) || a.npos != 1)
+			return usage(CERT_HELP, 0);
+		if (!(s = open_as(&a, &sc)))
+			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		e = cert_read(s, &sc, a.pos[0], &j);
+	} else if (strcmp(sub, "revoke") == 0) {
+		static const char *const allowed[] = {"reason", NULL};
+		if (!only(&a, allowed) || a.npos != 1)
+			return usage(CERT_HELP, 0);
+		if (!(s = open_as(&a, &sc)))
+			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		e = cert_revoke(s, &sc, a.pos[0], opt(&a, "reason"), &j, &fe);
+	} else if (strcmp(sub, "list") == 0) {
+		static const char *const allowed[] = {"status", "person", "batch", "occupation", "page", NULL};
+		if (!only(&a, allowed) || a.npos)
+			return usage(CERT_HELP, 0);
+		cert_filter f = {0};
+		if (opt(&a, "status") && !(f.status = cert_status_parse(opt(&a, "status")))) {
+			fprintf(stderr, "jineng cert list: 状态应为 pending、valid 或 revoked\n");
+			return EXIT_USAGE;
+		}
+		f.person_id = opt(&a, "person") ? num(opt(&a, "person")) : 0;
+		f.batch_id = opt(&a, "batch") ? num(opt(&a, "batch")) : 0;
+		snprintf(f.occupation, sizeof f.occupation, "%s", opt(&a, "occupation") ? opt(&a, "occupation") : "");
+		f.page = opt(&a, "page") ? (int)num(opt(&a, "page")) : 1;
+		f.per_page = 200;
+		if (!(s = open_as(&a, &sc)))
+			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		json_t *items = NULL;
+		int64_t total = 0;
+		int capped = 0;
+		e = cert_list(s, &sc, &f, &items, &total, &capped);
+		if (!e)
+			j = json_pack("{s:o, s:I, s:b}", "items", items, "total", (json_int_t)total, "total_capped", capped);
+	} else {
+		fprintf(stderr, "jineng cert: 没有“%s”这个子命令（show revoke list）\n", sub);
+		return EXIT_USAGE;
+	}
+	return finish(s, e, &fe, j);
+}

@@ -1,0 +1,59 @@
+/* api_verify.c — what the public reaches without signing in: certificate
+ * verification by number and name (rate-limited per client address, taken
+ * from the socket) and the public notice of evaluation results; and the
+ * verification counts for administrators. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "http/http.h"
+
+/* 20 verifications a minute per address, bursts of 40. */
+#define VERIFY_PER_MINUTE 20.0
+#define VERIFY_BURST 40.0
+
+void api_verify(req *r, resp *out)
+{
+	char addr[64];
+	if (req_client_addr(r, addr, sizeof addr) != 0)
+		snprintf(addr, sizeof addr, "unknown");
+	int wait = ratelimit_take(addr, VERIFY_PER_MINUTE, VERIFY_BURST);
+	if (wait > 0) {
+		char detail[160];
+		snprintf(detail, sizeof detail, "查询过于频繁，请%d秒后再试（每个地址每分钟最多%d次）", wait,
+			 (int)VERIFY_PER_MINUTE);
+		resp_problem_code(out, 429, "rate_limited", "查询过于频繁", detail);
+		out->retry_after = wait;
+		return;
+	}
+	int bad = 0;
+	const char *number = req_query(r, "number", 64, &bad), *name = req_query(r, "name", 200, &bad);
+	if (bad) {
+		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+		return;
+	}
+	jn_fields fe = {0};
+	json_t *j = NULL;
+	jn_err e = cert_verify(r->store, number, name, &j, &fe);
+	resp_outcome(out, e, &fe, j, 200);
+}
+
+void api_verify_stats(req *r, resp *out)
+{
+	int bad = 0;
+	const char *from = req_query(r, "from", 10, &bad), *to = req_query(r, "to", 10, &bad);
+	if (bad) {
+		resp_problem_code(out, 400, "bad_query", "查询参数无效", "日期应为 YYYY-MM-DD");
+		return;
+	}
+	json_t *items = NULL;
+	jn_err e = cert_verify_stats(r->store, &r->sc, from, to, &items);
+	resp_list(out, e, e ? json_array() : items);
+}
+
+void api_notices(req *r, resp *out)
+{
+	json_t *items = NULL;
+	jn_err e = batch_notices(r->store, &items);
+	resp_list(out, e, e ? json_array() : items);
+}
