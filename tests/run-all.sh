@@ -56,7 +56,7 @@ suite() { # flavour binary-dir
 suite build rel
 echo "== building the sanitizer flavour (ASan + UBSan)"
 if make -s asan >"$T/asan.log" 2>&1; then
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		suite build/asan san
 else
 	cat "$T/asan.log"; fail=$((fail + 1))

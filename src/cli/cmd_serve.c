@@ -25,9 +25,10 @@ int cmd_serve(int argc, char **argv)
 					     {"listen", required_argument, 0, 'l'},
 					     {"threads", required_argument, 0, 't'},
 					     {"web", required_argument, 0, 'w'},
+					     {"keys", required_argument, 0, 'k'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
-	const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL;
+	const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL, *keys = KEYRING_DEFAULT_DIR;
 	char webbuf[PATH_MAX + 8];
 	int threads = 8, c;
 	optind = 1;
@@ -45,11 +46,15 @@ int cmd_serve(int argc, char **argv)
 		case 'w':
 			web = optarg;
 			break;
+		case 'k':
+			keys = optarg;
+			break;
 		case 'h':
-			printf("用法：jineng serve [--db URL] [--listen 地址:端口] [--threads N] [--web 目录|none]\n"
+			printf("用法：jineng serve [--db URL] [--listen 地址:端口] [--threads N] [--web 目录|none] [--keys 目录]\n"
 			       "  提供 JSON 接口 /api/v1 和网页。默认 --listen 127.0.0.1:8080，--threads 8。\n"
 			       "  --web 网页前端目录（默认：环境变量 JINENG_WEB，否则当前目录下的 build/web，\n"
-			       "  否则程序所在目录下的 web；都没有则只提供接口）。none 表示不提供网页。\n");
+			       "  否则程序所在目录下的 web；都没有则只提供接口）。none 表示不提供网页。\n"
+			       "  --keys 证书签名密钥目录（默认 " KEYRING_DEFAULT_DIR "，与 jineng keygen 相同；没有密钥时生成第一把）。\n");
 			return EXIT_OKAY;
 		default:
 			return EXIT_USAGE;
@@ -81,14 +86,24 @@ int cmd_serve(int argc, char **argv)
 			fprintf(stderr, "jineng: 网页目录 %s\n", web);
 		}
 	}
-	store *s = cli_open(cli_db_url(db), threads);
-	if (!s)
+	keyring *kr = NULL;
+	char kwhy[512];
+	if (keyring_ensure(keys, NULL, &kr, kwhy, sizeof kwhy) != JN_OK) {
+		fprintf(stderr, "jineng serve: 证书签名密钥：%s\n", kwhy);
 		return EXIT_FAILED;
+	}
+	http_set_keyring(kr);
+	store *s = cli_open(cli_db_url(db), threads);
+	if (!s) {
+		keyring_free(kr);
+		return EXIT_FAILED;
+	}
 	http_server *h;
 	char err[256];
 	if (http_start(s, addr, (int)port, threads, &h, err, sizeof err) != JN_OK) {
 		fprintf(stderr, "jineng serve: %s\n", err);
 		store_close(s);
+		keyring_free(kr);
 		return EXIT_FAILED;
 	}
 	struct sigaction sa = {0};
@@ -102,6 +117,8 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "jineng: 正在停止…\n");
 	http_stop(h);
 	store_close(s);
+	http_set_keyring(NULL);
+	keyring_free(kr);
 	return EXIT_OKAY;
 }
 

@@ -272,7 +272,9 @@ int web_serve(const char *method, const char *url, const char *accept_encoding, 
 {
 	if (!enabled || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0))
 		return 0;
-	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0 || strcmp(url, "/health") == 0)
+	/* The API, the health check and the published keys are routes. */
+	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0 || strcmp(url, "/health") == 0 ||
+	    strncmp(url, "/.well-known/", 13) == 0)
 		return 0;
 	if (url[0] != '/' || unsafe(url)) {
 		resp_problem_code(out, 404, "no_file", "没有这个页面或文件", NULL);

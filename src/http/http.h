@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "app/keyring.h"
 #include "core/model.h"
 #include "store/store.h"
 
@@ -69,6 +70,8 @@ extern const int ROUTES_COUNT;
 /* A query-string value, or NULL.  Rejects (returns NULL and sets *bad) a
  * value that is not well-formed UTF-8 or longer than maxlen bytes. */
 const char *req_query(req *r, const char *name, size_t maxlen, int *bad);
+/* A request header, NULL when absent (handlers never touch libmicrohttpd). */
+const char *req_header(req *r, const char *name);
 /* An integer query parameter in lo..hi (def when absent); a bad one is
  * added to fe under its name. */
 int req_int(req *r, const char *name, int def, int lo, int hi, jn_fields *fe, int *bad);
@@ -213,5 +216,12 @@ void api_import_certs(req *r, resp *out);
 void api_verify(req *r, resp *out);
 void api_verify_stats(req *r, resp *out);
 void api_notices(req *r, resp *out);
+
+/* ---- credentials (api_credential.c) ---- */
+/* The signing keys the handlers use (read only); set by `serve` before http_start. */
+void http_set_keyring(keyring *kr);
+void api_jwks(req *r, resp *out);
+void api_cert_credential(req *r, resp *out);
+void api_cert_pdf(req *r, resp *out);
 
 #endif

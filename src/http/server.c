@@ -81,6 +81,11 @@ static const route *find_route(const char *method, const char *path, conn_state 
 	return NULL;
 }
 
+const char *req_header(req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, name) : NULL;
+}
+
 const char *req_query(req *r, const char *name, size_t maxlen, int *bad)
 {
 	const char *v = MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, name);

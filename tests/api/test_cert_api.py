@@ -950,6 +950,7 @@ def main():
         test_scope()
         test_route_roles()
         test_cli()
+        test_credentials()  # before the rate limit empties the address's bucket
         test_rate_limit()
         err = srv.stop()
         R.check("ERROR" not in err and "runtime error" not in err and "AddressSanitizer" not in err, "server stderr clean", err[-4000:])
@@ -964,6 +965,94 @@ def main():
     engine = "postgresql" if a.db.startswith("postgres") else "sqlite"
     print(f"cert-api[{engine}]: {R.passed} passed, {R.failed} failed")
     sys.exit(1 if R.failed else 0)
+
+
+
+# ---- signed credentials (VC-JWT), the JWK Set and the printable PDF ----
+
+def b64url_json(part):
+    import base64
+    import json
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def test_credentials():
+    import json
+    R.where = "credential"
+    st, body, h = call("GET", "/.well-known/jwks.json", raw=True)
+    jwks = json.loads(body) if st == 200 else {}
+    keys = jwks.get("keys") or []
+    R.check(st == 200 and keys and all(k.get("kid") and k.get("alg") == "EdDSA" and k.get("kty") == "OKP" and "d" not in k
+                                       for k in keys), "GET /.well-known/jwks.json: ≥1 public EdDSA key with kid", (st, body[:300]))
+    st, j, _ = call("GET", "/api/v1/certificates?status=valid&per_page=1", tok=T.C)
+    cert = (j.get("items") or [{}])[0] if st == 200 else {}
+    num = cert.get("number", "")
+    R.check(bool(NUMBER_RE.match(num)), "a valid certificate of 红塔's region", j)
+    st, jwt, h = call("GET", f"/api/v1/certificates/{num}/credential", raw=True)
+    parts = jwt.decode(errors="replace").split(".")
+    R.check(st == 200 and h.get("content-type", "").startswith("application/jwt") and len(parts) == 3,
+            "credential: 200 application/jwt, a compact JWS (public)", (st, h.get("content-type"), jwt[:200]))
+    if len(parts) == 3:
+        hd, pl = b64url_json(parts[0]), b64url_json(parts[1])
+        subj = pl.get("vc", {}).get("credentialSubject", {})
+        R.check(hd.get("alg") == "EdDSA" and hd.get("kid") in {k.get("kid") for k in keys}, "header: EdDSA, a kid of the JWK Set", hd)
+        R.check(pl.get("sub") == num and pl.get("iss", "").startswith("urn:jineng:issuer:") and subj.get("certificateNumber") == num
+                and subj.get("name") == cert.get("holder_name") and "*" in subj.get("idNumberMasked", ""),
+                "payload: number, issuer, holder, the ID number masked", pl)
+        st2, full, _ = call("GET", f"/api/v1/certificates/{num}", tok=T.C)
+        R.check(st2 == 200 and full["id_number"] not in jwt.decode(errors="replace") and
+                full["id_number"] not in json.dumps(pl, ensure_ascii=False), "the full ID number is nowhere in the credential", pl)
+        status_url = pl.get("vc", {}).get("credentialStatus", {}).get("id", "")
+        R.check(status_url.endswith(f"/api/v1/verify?number={num}") and "127.0.0.1" in status_url,
+                "credentialStatus: the verification URL with the request's Host", status_url)
+    d = tmpdir()
+    try:
+        jf, cf, bf = os.path.join(d, "jwks.json"), os.path.join(d, "cert.jwt"), os.path.join(d, "bad.jwt")
+        with open(jf, "wb") as f:
+            f.write(body if keys else b"{}")
+        with open(cf, "wb") as f:
+            f.write(jwt)
+        bad = bytearray(jwt)
+        if len(parts) == 3:  # one byte of the payload changed
+            i = len(parts[0]) + 1 + len(parts[1]) // 2
+            bad[i] = ord("A") if bad[i] != ord("A") else ord("B")
+        with open(bf, "wb") as f:
+            f.write(bytes(bad))
+        r = T.srv.cli("verify-credential", cf, "--jwks", jf)
+        R.check(r.returncode == 0, "jineng verify-credential FILE --jwks: the credential verifies offline",
+                r.stdout.decode() + r.stderr.decode())
+        r = T.srv.cli("verify-credential", bf, "--jwks", jf)
+        R.check(r.returncode != 0, "one changed byte: refused", (r.returncode, r.stdout.decode() + r.stderr.decode()))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    st, j, _ = call("GET", "/api/v1/certificates?status=pending&per_page=1", tok=T.A)
+    pending = (j.get("items") or [{}])[0].get("number", "")
+    st, j, _ = call("GET", f"/api/v1/certificates/{pending}/credential")
+    R.check(bool(pending) and st == 404 and j.get("code") == "not_found", "a pending certificate: 404 problem", (pending, st, j))
+    st, j, _ = call("GET", f"/api/v1/certificates/{number('S', '000001', 26, 5, 999998)}/credential")
+    R.check(st == 404 and j.get("code") == "not_found", "an unknown number: 404 problem", (st, j))
+
+    R.where = "certificate pdf"
+    st, pdf, h = call("GET", f"/api/v1/certificates/{num}/pdf", tok=T.C, raw=True)
+    cd = h.get("content-disposition", "")
+    R.check(st == 200 and pdf[:5] == b"%PDF-" and h.get("content-type") == "application/pdf",
+            "the county clerk in scope: a PDF", (st, h, pdf[:200]))
+    R.check(cd.startswith("inline;") and f"filename*=UTF-8''%E8%AF%81%E4%B9%A6_{num}.pdf" in cd,
+            "Content-Disposition inline, 证书_<number>.pdf (RFC 5987)", cd)
+    st, a, _ = call("GET", f"/api/v1/audit?action=read.certificate.pdf&subject=certificate:{num}", tok=T.A)
+    R.check(st == 200 and any(e["actor"] == "hongta" for e in a["items"]), "the PDF is audited read.certificate.pdf", a)
+    st, j, _ = call("GET", f"/api/v1/certificates/{num}/pdf", tok=T.tok["qilin"])
+    R.check(st in (403, 404), "another county's clerk: refused", st)
+    st, j, _ = call("GET", f"/api/v1/certificates/{num}/pdf")
+    R.check(st in (401, 403, 404), "anonymous: refused", st)
+    st, j, _ = call("GET", f"/api/v1/certificates/{num}/pdf", tok=T.tok["qiye"])
+    R.check(st == 403, "an employer: 403", st)
+    st, j, _ = call("GET", f"/api/v1/certificates/{pending}/pdf", tok=T.A)
+    R.check(st == 404, "a pending certificate has no PDF", st)
+    st, j, _ = call("GET", "/api/v1/certificates?status=valid&per_page=1", tok=T.E)
+    own = (j.get("items") or [{}])[0].get("number", "")
+    st, pdf, _ = call("GET", f"/api/v1/certificates/{own}/pdf", tok=T.E, raw=True)
+    R.check(bool(own) and st == 200 and pdf[:5] == b"%PDF-", "the issuing body: a PDF", (own, st))
 
 
 if __name__ == "__main__":
