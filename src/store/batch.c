@@ -8,26 +8,7 @@
 /* The scope's limit on batches (alias b): administrators and county clerks
  * by the body's region, a body's own accounts its own batches, nobody
  * else any. */
-static void scope_batches(sqlb *q, const scope *sc)
-{
-	if (sc->system)
-		return;
-	switch (sc->role) {
-	case ROLE_ADMIN:
-	case ROLE_COUNTY:
-		if (sc->region[0])
-			sqlb_region_col(q, "b.region", sc->region);
-		else if (sc->role == ROLE_COUNTY)
-			sqlb_and(q, "1 = 0", 0);
-		return;
-	case ROLE_EVALUATOR:
-		sqlb_and(q, "b.org_id = ?", 1, P_INT(sc->org_id));
-		return;
-	default:
-		sqlb_and(q, "1 = 0", 0);
-		return;
-	}
-}
+static void scope_batches(sqlb *q, const scope *sc) { scope_region_or_body(q, sc, "b.region", "b.org_id"); }
 
 #define BATCH_SELECT                                                                                         \
 	"SELECT b.id, b.org_id, b.region, b.occupation, b.level, b.direction, b.exam_from, b.exam_to, b.place," \

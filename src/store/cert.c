@@ -34,26 +34,7 @@ static void scope_certs(sqlb *q, const scope *sc)
 }
 
 /* The same limit on the batches (alias b) whose certificates are listed. */
-static void scope_batch_of_certs(sqlb *q, const scope *sc)
-{
-	if (sc->system)
-		return;
-	switch (sc->role) {
-	case ROLE_ADMIN:
-	case ROLE_COUNTY:
-		if (sc->region[0])
-			sqlb_region_col(q, "b.region", sc->region);
-		else if (sc->role == ROLE_COUNTY)
-			sqlb_and(q, "1 = 0", 0);
-		return;
-	case ROLE_EVALUATOR:
-		sqlb_and(q, "b.org_id = ?", 1, P_INT(sc->org_id));
-		return;
-	default:
-		sqlb_and(q, "1 = 0", 0);
-		return;
-	}
-}
+static void scope_batch_of_certs(sqlb *q, const scope *sc) { scope_region_or_body(q, sc, "b.region", "b.org_id"); }
 
 #define CERT_COLS                                                                                            \
 	"c.id, c.number, c.person_id, c.holder_name, c.id_type, c.id_number, c.occupation, c.occupation_name,"  \

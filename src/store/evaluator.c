@@ -9,26 +9,7 @@
 /* The scope's limit on registrations (evaluators e joined with orgs o):
  * administrators and county clerks by the body's region, a body's own
  * accounts their own registration, nobody else any. */
-static void scope_evaluators(sqlb *b, const scope *sc)
-{
-	if (sc->system)
-		return;
-	switch (sc->role) {
-	case ROLE_ADMIN:
-	case ROLE_COUNTY:
-		if (sc->region[0])
-			sqlb_region_col(b, "o.region", sc->region);
-		else if (sc->role == ROLE_COUNTY)
-			sqlb_and(b, "1 = 0", 0);
-		return;
-	case ROLE_EVALUATOR:
-		sqlb_and(b, "e.org_id = ?", 1, P_INT(sc->org_id));
-		return;
-	default:
-		sqlb_and(b, "1 = 0", 0);
-		return;
-	}
-}
+static void scope_evaluators(sqlb *b, const scope *sc) { scope_region_or_body(b, sc, "o.region", "e.org_id"); }
 
 #define REG_SELECT                                                                                          \
 	"SELECT e.org_id, e.body_type, e.body_code, e.site_serial, COALESCE(e.employer_org_id, 0),"         \

@@ -218,3 +218,27 @@ void scope_orgs(sqlb *b, const scope *sc)
 		return;
 	}
 }
+
+void scope_region_or_body(sqlb *b, const scope *sc, const char *region_col, const char *org_col)
+{
+	if (sc->system)
+		return;
+	switch (sc->role) {
+	case ROLE_ADMIN:
+	case ROLE_COUNTY:
+		if (sc->region[0])
+			sqlb_region_col(b, region_col, sc->region);
+		else if (sc->role == ROLE_COUNTY)
+			sqlb_and(b, "1 = 0", 0);
+		return;
+	case ROLE_EVALUATOR: {
+		char cond[96];
+		snprintf(cond, sizeof cond, "%s = ?", org_col);
+		sqlb_and(b, cond, 1, P_INT(sc->org_id));
+		return;
+	}
+	default:
+		sqlb_and(b, "1 = 0", 0);
+		return;
+	}
+}

@@ -87,3 +87,7 @@ void sqlb_region_col(sqlb *b, const char *col, const char *region);
  * and whose own-record column (for workers / organisations) is `self_col`. */
 void scope_persons(sqlb *b, const scope *sc);
 void scope_orgs(sqlb *b, const scope *sc);
+/* Rows of an evaluation body's work: administrators and county clerks by
+ * region_col under their region, the body's own accounts by org_col,
+ * nobody else. */
+void scope_region_or_body(sqlb *b, const scope *sc, const char *region_col, const char *org_col);
