@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "app/certify.h"
+#include "core/grow.h"
 #include "core/idcard.h"
 #include "core/mask.h"
 #include "core/regions.h"
@@ -365,16 +366,7 @@ typedef struct cands {
 static int take_cand(void *ctx, const candidate *c)
 {
 	cands *x = ctx;
-	if (x->n == x->cap) {
-		int ncap = x->cap ? x->cap * 2 : 16;
-		candidate *nc = realloc(x->c, sizeof *nc * (size_t)ncap);
-		if (!nc)
-			return 1;
-		x->c = nc;
-		x->cap = ncap;
-	}
-	x->c[x->n++] = *c;
-	return 0;
+	return grow_push((void **)&x->c, &x->n, &x->cap, c, sizeof *c) ? 1 : 0;
 }
 
 /* Applies the plan fields given in in to b (create: every required one),
@@ -1324,16 +1316,7 @@ typedef struct status_ctx {
 static int take_cert(void *ctx, const certificate *c)
 {
 	status_ctx *x = ctx;
-	if (x->n == x->cap) {
-		int ncap = x->cap ? x->cap * 2 : 16;
-		certificate *nc = realloc(x->c, sizeof *nc * (size_t)ncap);
-		if (!nc)
-			return 1;
-		x->c = nc;
-		x->cap = ncap;
-	}
-	x->c[x->n++] = *c;
-	return 0;
+	return grow_push((void **)&x->c, &x->n, &x->cap, c, sizeof *c) ? 1 : 0;
 }
 
 static jn_err certs_to(stx *t, const scope *sc, const batch *b, cert_status to, const char *reason, int *count)
@@ -1443,16 +1426,7 @@ typedef struct notices {
 static int take_notice(void *ctx, const batch *b)
 {
 	notices *x = ctx;
-	if (x->n == x->cap) {
-		int ncap = x->cap ? x->cap * 2 : 8;
-		batch *nb = realloc(x->b, sizeof *nb * (size_t)ncap);
-		if (!nb)
-			return 1;
-		x->b = nb;
-		x->cap = ncap;
-	}
-	x->b[x->n++] = *b;
-	return 0;
+	return grow_push((void **)&x->b, &x->n, &x->cap, b, sizeof *b) ? 1 : 0;
 }
 
 jn_err batch_notices(store *s, json_t **items)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "core/grow.h"
 #include "core/regions.h"
 
 #define SKILLED_LEVEL 2 /* 初级工 and above */
@@ -360,16 +361,7 @@ typedef struct targets_ctx {
 static int collect(void *ctx, const target_row *x)
 {
 	targets_ctx *c = ctx;
-	if (c->n == c->cap) {
-		int ncap = c->cap ? c->cap * 2 : 128;
-		target_row *nr = realloc(c->rows, (size_t)ncap * sizeof *nr);
-		if (!nr)
-			return 1;
-		c->rows = nr;
-		c->cap = ncap;
-	}
-	c->rows[c->n++] = *x;
-	return 0;
+	return grow_push((void **)&c->rows, &c->n, &c->cap, x, sizeof *x) ? 1 : 0;
 }
 
 static int sum_levels(void *ctx, const char *region, int level, int64_t count)
