@@ -135,8 +135,5 @@ void api_audit_list(req *r, resp *out)
 	json_t *j = resp_list(out, e, items);
 	if (!j)
 		return;
-	json_object_set_new(j, "total", json_integer(total));
-	json_object_set_new(j, "total_capped", json_boolean(capped));
-	json_object_set_new(j, "page", json_integer(f.page));
-	json_object_set_new(j, "per_page", json_integer(f.per_page));
+	resp_page(j, total, capped, f.page, f.per_page);
 }

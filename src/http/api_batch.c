@@ -212,9 +212,7 @@ void api_batch_list(req *r, resp *out)
 	json_t *j = resp_list(out, e, e ? json_array() : items);
 	if (!j)
 		return;
-	json_object_set_new(j, "total", json_integer(total));
-	json_object_set_new(j, "page", json_integer(f.page));
-	json_object_set_new(j, "per_page", json_integer(f.per_page));
+	resp_page(j, total, -1, f.page, f.per_page);
 }
 
 void api_batch_enrol(req *r, resp *out)

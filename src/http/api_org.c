@@ -131,7 +131,5 @@ void api_org_list(req *r, resp *out)
 	json_t *j = resp_list(out, e, items);
 	if (!j)
 		return;
-	json_object_set_new(j, "total", json_integer(total));
-	json_object_set_new(j, "page", json_integer(f.page));
-	json_object_set_new(j, "per_page", json_integer(f.per_page));
+	resp_page(j, total, -1, f.page, f.per_page);
 }

@@ -93,6 +93,9 @@ void resp_problem(resp *out, jn_err e, const jn_fields *fe, const char *detail_f
  * otherwise answers 200 {"items": items} and returns that object so the
  * caller may add fields (total, page).  NULL after an error. */
 json_t *resp_list(resp *out, jn_err e, json_t *items);
+/* Adds a page's position to a list response: total (counted up to a cap;
+ * capped < 0 leaves total_capped out), page and per_page. */
+void resp_page(json_t *j, int64_t total, int capped, int page, int per_page);
 /* The same with an explicit status and code (malformed bodies, 404 routes). */
 void resp_problem_code(resp *out, int status, const char *code, const char *title, const char *detail);
 int http_status_of(jn_err e);

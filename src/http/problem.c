@@ -103,6 +103,15 @@ json_t *resp_list(resp *out, jn_err e, json_t *items)
 	return j;
 }
 
+void resp_page(json_t *j, int64_t total, int capped, int page, int per_page)
+{
+	json_object_set_new(j, "total", json_integer(total));
+	if (capped >= 0)
+		json_object_set_new(j, "total_capped", json_boolean(capped));
+	json_object_set_new(j, "page", json_integer(page));
+	json_object_set_new(j, "per_page", json_integer(per_page));
+}
+
 const char *json_field_str(json_t *obj, const char *name, size_t maxlen, jn_fields *fe)
 {
 	json_t *v = json_object_get(obj, name);
