@@ -7,7 +7,9 @@
  * and only read here, from every worker thread (keyring.h allows that).
  *
  * The verification URL written into the credential and the PDF's QR code
- * is "/api/v1/verify?number=<number>", prefixed by "http(s)://<Host>" when
+ * is the public verification page, "/verify?number=<number>" (the QR code
+ * adds "&credential=<JWT>" for the page to check offline, then online),
+ * prefixed by "http(s)://<Host>" when
  * the request's Host header is a plain host[:port] (X-Forwarded-Proto
  * "https" gives https).  The issuer is "urn:jineng:issuer:<region>", the
  * issuing body's six-digit region, or "urn:jineng:issuer:53" (the
@@ -66,10 +68,10 @@ static void verify_url(req *r, const char *number, char *out, size_t cap)
 	const char *host = req_header(r, "Host");
 	const char *proto = req_header(r, "X-Forwarded-Proto");
 	if (host_ok(host))
-		snprintf(out, cap, "%s://%s/api/v1/verify?number=%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
+		snprintf(out, cap, "%s://%s/verify?number=%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
 			 host, number);
 	else
-		snprintf(out, cap, "/api/v1/verify?number=%s", number);
+		snprintf(out, cap, "/verify?number=%s", number);
 }
 
 static const char *gender_of(const char *id)

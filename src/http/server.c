@@ -34,7 +34,8 @@ typedef struct conn_state {
 	int authed;
 } conn_state;
 
-/* Matches path against a pattern with {x} segments. */
+/* Matches path against a pattern with {x} segments ("{x}.pdf": a
+ * parameter with a literal suffix in the same segment). */
 static int match(const char *pattern, const char *path, conn_state *cs)
 {
 	int n = 0;
@@ -44,6 +45,13 @@ static int match(const char *pattern, const char *path, conn_state *cs)
 			if (!end)
 				return 0;
 			size_t k = strcspn(path, "/");
+			/* "{number}.pdf": the literal rest of the segment is a suffix */
+			size_t suf = strcspn(end + 1, "/");
+			if (suf) {
+				if (k <= suf || memcmp(path + k - suf, end + 1, suf) != 0)
+					return 0;
+				k -= suf;
+			}
 			if (k == 0 || k >= sizeof cs->pbuf[0] || n >= 4)
 				return 0;
 			memcpy(cs->pbuf[n], path, k);

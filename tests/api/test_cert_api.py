@@ -1003,7 +1003,7 @@ def test_credentials():
         R.check(st2 == 200 and full["id_number"] not in jwt.decode(errors="replace") and
                 full["id_number"] not in json.dumps(pl, ensure_ascii=False), "the full ID number is nowhere in the credential", pl)
         status_url = pl.get("vc", {}).get("credentialStatus", {}).get("id", "")
-        R.check(status_url.endswith(f"/api/v1/verify?number={num}") and "127.0.0.1" in status_url,
+        R.check(status_url.endswith(f"/verify?number={num}") and "/api/" not in status_url and "127.0.0.1" in status_url,
                 "credentialStatus: the verification URL with the request's Host", status_url)
     d = tmpdir()
     try:
@@ -1033,7 +1033,7 @@ def test_credentials():
     R.check(st == 404 and j.get("code") == "not_found", "an unknown number: 404 problem", (st, j))
 
     R.where = "certificate pdf"
-    st, pdf, h = call("GET", f"/api/v1/certificates/{num}/pdf", tok=T.C, raw=True)
+    st, pdf, h = call("GET", f"/api/v1/certificates/{num}.pdf", tok=T.C, raw=True)
     cd = h.get("content-disposition", "")
     R.check(st == 200 and pdf[:5] == b"%PDF-" and h.get("content-type") == "application/pdf",
             "the county clerk in scope: a PDF", (st, h, pdf[:200]))
@@ -1041,17 +1041,17 @@ def test_credentials():
             "Content-Disposition inline, 证书_<number>.pdf (RFC 5987)", cd)
     st, a, _ = call("GET", f"/api/v1/audit?action=read.certificate.pdf&subject=certificate:{num}", tok=T.A)
     R.check(st == 200 and any(e["actor"] == "hongta" for e in a["items"]), "the PDF is audited read.certificate.pdf", a)
-    st, j, _ = call("GET", f"/api/v1/certificates/{num}/pdf", tok=T.tok["qilin"])
+    st, j, _ = call("GET", f"/api/v1/certificates/{num}.pdf", tok=T.tok["qilin"])
     R.check(st in (403, 404), "another county's clerk: refused", st)
-    st, j, _ = call("GET", f"/api/v1/certificates/{num}/pdf")
+    st, j, _ = call("GET", f"/api/v1/certificates/{num}.pdf")
     R.check(st in (401, 403, 404), "anonymous: refused", st)
-    st, j, _ = call("GET", f"/api/v1/certificates/{num}/pdf", tok=T.tok["qiye"])
+    st, j, _ = call("GET", f"/api/v1/certificates/{num}.pdf", tok=T.tok["qiye"])
     R.check(st == 403, "an employer: 403", st)
-    st, j, _ = call("GET", f"/api/v1/certificates/{pending}/pdf", tok=T.A)
+    st, j, _ = call("GET", f"/api/v1/certificates/{pending}.pdf", tok=T.A)
     R.check(st == 404, "a pending certificate has no PDF", st)
     st, j, _ = call("GET", "/api/v1/certificates?status=valid&per_page=1", tok=T.E)
     own = (j.get("items") or [{}])[0].get("number", "")
-    st, pdf, _ = call("GET", f"/api/v1/certificates/{own}/pdf", tok=T.E, raw=True)
+    st, pdf, _ = call("GET", f"/api/v1/certificates/{own}.pdf", tok=T.E, raw=True)
     R.check(bool(own) and st == 200 and pdf[:5] == b"%PDF-", "the issuing body: a PDF", (own, st))
 
 
