@@ -192,18 +192,7 @@ static void account_where(sqlb *b, const scope *sc, const account_filter *f)
 	}
 }
 
-typedef struct account_cb {
-	account_fn fn;
-	void *ctx;
-} account_cb;
-
-static int account_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	account_cb *cb = ctx;
-	account a;
-	read_account(d, r, &a);
-	return cb->fn(cb->ctx, &a);
-}
+STORE_ROW_ADAPTER(account_row, account_cb, account, account_fn, read_account)
 
 jn_err store_account_list(stx *t, const scope *sc, const account_filter *f, account_fn fn, void *ctx,
 			  int64_t *total)

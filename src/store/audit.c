@@ -130,18 +130,7 @@ static void read_entry(const db_driver *d, db_rows *r, audit_entry *e)
 
 #define AUDIT_COLS "seq, at, actor, action, subject, before_json, after_json, prev_hash, hash"
 
-typedef struct audit_cb {
-	audit_fn fn;
-	void *ctx;
-} audit_cb;
-
-static int audit_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	audit_cb *cb = ctx;
-	audit_entry e;
-	read_entry(d, r, &e);
-	return cb->fn(cb->ctx, &e);
-}
+STORE_ROW_ADAPTER(audit_row, audit_cb, audit_entry, audit_fn, read_entry)
 
 static void audit_where(sqlb *b, const audit_filter *f)
 {

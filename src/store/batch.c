@@ -50,18 +50,7 @@ static void read_batch(const db_driver *d, db_rows *r, batch *x)
 	rows_copy(d, r, 26, x->occupation_name, sizeof x->occupation_name);
 }
 
-typedef struct batch_cb {
-	batch_fn fn;
-	void *ctx;
-} batch_cb;
-
-static int batch_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	batch_cb *cb = ctx;
-	batch x;
-	read_batch(d, r, &x);
-	return cb->fn(cb->ctx, &x);
-}
+STORE_ROW_ADAPTER(batch_row, batch_cb, batch, batch_fn, read_batch)
 
 static int take_batch(void *ctx, const batch *b)
 {
@@ -197,23 +186,16 @@ jn_err store_batch_examiners_set(stx *t, int64_t batch_id, int n, const int64_t 
 	return store_db_err(rc);
 }
 
-typedef struct pers_cb {
-	person_fn fn;
-	void *ctx;
-} pers_cb;
-
-static int examiner_row(void *ctx, const db_driver *d, db_rows *r)
+static void read_examiner(const db_driver *d, db_rows *r, person *p)
 {
-	pers_cb *cb = ctx;
-	person p;
-	memset(&p, 0, sizeof p);
-	p.id = d->rows_int(r, 0);
-	rows_copy(d, r, 1, p.id_number, sizeof p.id_number);
-	rows_copy(d, r, 2, p.name, sizeof p.name);
-	rows_copy(d, r, 3, p.region, sizeof p.region);
-	rows_copy(d, r, 4, p.employer, sizeof p.employer);
-	return cb->fn(cb->ctx, &p);
+	memset(p, 0, sizeof *p);
+	p->id = d->rows_int(r, 0);
+	rows_copy(d, r, 1, p->id_number, sizeof p->id_number);
+	rows_copy(d, r, 2, p->name, sizeof p->name);
+	rows_copy(d, r, 3, p->region, sizeof p->region);
+	rows_copy(d, r, 4, p->employer, sizeof p->employer);
 }
+STORE_ROW_ADAPTER(examiner_row, pers_cb, person, person_fn, read_examiner)
 
 jn_err store_batch_examiners(stx *t, int64_t batch_id, person_fn fn, void *ctx)
 {
@@ -238,24 +220,17 @@ jn_err store_batch_event(stx *t, int64_t batch_id, const char *actor, const char
 					 p, 6, NULL));
 }
 
-typedef struct event_cb {
-	batch_event_fn fn;
-	void *ctx;
-} event_cb;
-
-static int event_row(void *ctx, const db_driver *d, db_rows *r)
+static void read_event(const db_driver *d, db_rows *r, batch_event *e)
 {
-	event_cb *cb = ctx;
-	batch_event e;
-	memset(&e, 0, sizeof e);
-	e.id = d->rows_int(r, 0);
-	rows_copy(d, r, 1, e.at, sizeof e.at);
-	rows_copy(d, r, 2, e.actor, sizeof e.actor);
-	rows_copy(d, r, 3, e.from, sizeof e.from);
-	rows_copy(d, r, 4, e.to, sizeof e.to);
-	rows_copy(d, r, 5, e.note, sizeof e.note);
-	return cb->fn(cb->ctx, &e);
+	memset(e, 0, sizeof *e);
+	e->id = d->rows_int(r, 0);
+	rows_copy(d, r, 1, e->at, sizeof e->at);
+	rows_copy(d, r, 2, e->actor, sizeof e->actor);
+	rows_copy(d, r, 3, e->from, sizeof e->from);
+	rows_copy(d, r, 4, e->to, sizeof e->to);
+	rows_copy(d, r, 5, e->note, sizeof e->note);
 }
+STORE_ROW_ADAPTER(event_row, event_cb, batch_event, batch_event_fn, read_event)
 
 jn_err store_batch_events(stx *t, int64_t batch_id, batch_event_fn fn, void *ctx)
 {
@@ -288,18 +263,7 @@ static void read_obj(const db_driver *d, db_rows *r, objection *o)
 	rows_copy(d, r, 9, o->answered_at, sizeof o->answered_at);
 }
 
-typedef struct obj_cb {
-	objection_fn fn;
-	void *ctx;
-} obj_cb;
-
-static int obj_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	obj_cb *cb = ctx;
-	objection o;
-	read_obj(d, r, &o);
-	return cb->fn(cb->ctx, &o);
-}
+STORE_ROW_ADAPTER(obj_row, obj_cb, objection, objection_fn, read_obj)
 
 jn_err store_objection_insert(stx *t, objection *o)
 {

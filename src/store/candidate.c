@@ -45,18 +45,7 @@ static void read_cand(const db_driver *d, db_rows *r, candidate *c)
 	rows_copy(d, r, 20, c->region, sizeof c->region);
 }
 
-typedef struct cand_cb {
-	candidate_fn fn;
-	void *ctx;
-} cand_cb;
-
-static int cand_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	cand_cb *cb = ctx;
-	candidate c;
-	read_cand(d, r, &c);
-	return cb->fn(cb->ctx, &c);
-}
+STORE_ROW_ADAPTER(cand_row, cand_cb, candidate, candidate_fn, read_cand)
 
 static db_param opt_int(int v) { return v >= 0 ? P_INT(v) : P_NULL; }
 

@@ -47,18 +47,7 @@ static void read_occ(const db_driver *d, db_rows *r, occupation *o)
 	rows_copy(d, r, 4, o->mark, sizeof o->mark);
 }
 
-typedef struct occ_cb {
-	occupation_fn fn;
-	void *ctx;
-} occ_cb;
-
-static int occ_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	occ_cb *cb = ctx;
-	occupation o;
-	read_occ(d, r, &o);
-	return cb->fn(cb->ctx, &o);
-}
+STORE_ROW_ADAPTER(occ_row, occ_cb, occupation, occupation_fn, read_occ)
 
 jn_err store_occupations(stx *t, const char *q, int limit, occupation_fn fn, void *ctx)
 {

@@ -72,18 +72,7 @@ static void read_cert(const db_driver *d, db_rows *r, certificate *c)
 	rows_copy(d, r, 24, c->updated_at, sizeof c->updated_at);
 }
 
-typedef struct cert_cb {
-	cert_fn fn;
-	void *ctx;
-} cert_cb;
-
-static int cert_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	cert_cb *cb = ctx;
-	certificate c;
-	read_cert(d, r, &c);
-	return cb->fn(cb->ctx, &c);
-}
+STORE_ROW_ADAPTER(cert_row, cert_cb, certificate, cert_fn, read_cert)
 
 jn_err store_cert_insert(stx *t, certificate *c)
 {
@@ -290,20 +279,13 @@ jn_err store_person_levels_set(stx *t, int64_t person_id, int n, const person_le
 	return store_db_err(rc);
 }
 
-typedef struct level_cb {
-	person_level_fn fn;
-	void *ctx;
-} level_cb;
-
-static int level_row(void *ctx, const db_driver *d, db_rows *r)
+static void read_level(const db_driver *d, db_rows *r, person_level *l)
 {
-	level_cb *cb = ctx;
-	person_level l;
-	rows_copy(d, r, 0, l.occupation, sizeof l.occupation);
-	l.level = (int)d->rows_int(r, 1);
-	rows_copy(d, r, 2, l.number, sizeof l.number);
-	return cb->fn(cb->ctx, &l);
+	rows_copy(d, r, 0, l->occupation, sizeof l->occupation);
+	l->level = (int)d->rows_int(r, 1);
+	rows_copy(d, r, 2, l->number, sizeof l->number);
 }
+STORE_ROW_ADAPTER(level_row, level_cb, person_level, person_level_fn, read_level)
 
 jn_err store_person_levels(stx *t, int64_t person_id, person_level_fn fn, void *ctx)
 {

@@ -110,18 +110,7 @@ jn_err store_conditions_for(stx *t, const char *occ_code, int level, cert_condit
 	return JN_OK;
 }
 
-typedef struct cond_cb {
-	condition_fn fn;
-	void *ctx;
-} cond_cb;
-
-static int cond_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	cond_cb *cb = ctx;
-	cert_condition c;
-	read_cond(d, r, &c);
-	return cb->fn(cb->ctx, &c);
-}
+STORE_ROW_ADAPTER(cond_row, cond_cb, cert_condition, condition_fn, read_cond)
 
 jn_err store_conditions_list(stx *t, const char *occ_code, condition_fn fn, void *ctx)
 {

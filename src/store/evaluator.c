@@ -31,18 +31,7 @@ static void read_reg(const db_driver *d, db_rows *r, evaluator_reg *x)
 	rows_copy(d, r, 9, x->employer_name, sizeof x->employer_name);
 }
 
-typedef struct reg_cb {
-	evaluator_fn fn;
-	void *ctx;
-} reg_cb;
-
-static int reg_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	reg_cb *cb = ctx;
-	evaluator_reg x;
-	read_reg(d, r, &x);
-	return cb->fn(cb->ctx, &x);
-}
+STORE_ROW_ADAPTER(reg_row, reg_cb, evaluator_reg, evaluator_fn, read_reg)
 
 static int take_reg(void *ctx, const evaluator_reg *r)
 {
@@ -110,19 +99,12 @@ jn_err store_evaluator_pairs_set(stx *t, int64_t org_id, int n, const eval_pair 
 	return store_db_err(rc);
 }
 
-typedef struct pair_cb {
-	eval_pair_fn fn;
-	void *ctx;
-} pair_cb;
-
-static int pair_row(void *ctx, const db_driver *d, db_rows *r)
+static void read_pair(const db_driver *d, db_rows *r, eval_pair *p)
 {
-	pair_cb *cb = ctx;
-	eval_pair p;
-	rows_copy(d, r, 0, p.occupation, sizeof p.occupation);
-	p.level = (int)d->rows_int(r, 1);
-	return cb->fn(cb->ctx, &p);
+	rows_copy(d, r, 0, p->occupation, sizeof p->occupation);
+	p->level = (int)d->rows_int(r, 1);
 }
+STORE_ROW_ADAPTER(pair_row, pair_cb, eval_pair, eval_pair_fn, read_pair)
 
 jn_err store_evaluator_pairs(stx *t, int64_t org_id, eval_pair_fn fn, void *ctx)
 {
@@ -165,25 +147,18 @@ jn_err store_evaluator_staff_add(stx *t, int64_t org_id, int64_t person_id, cons
 					 p, 4, NULL));
 }
 
-typedef struct staff_cb {
-	eval_staff_fn fn;
-	void *ctx;
-} staff_cb;
-
-static int staff_row(void *ctx, const db_driver *d, db_rows *r)
+static void read_staff(const db_driver *d, db_rows *r, eval_staff *s)
 {
-	staff_cb *cb = ctx;
-	eval_staff s;
-	memset(&s, 0, sizeof s);
-	s.person_id = d->rows_int(r, 0);
-	rows_copy(d, r, 1, s.role, sizeof s.role);
-	rows_copy(d, r, 2, s.name, sizeof s.name);
-	rows_copy(d, r, 3, s.id_number, sizeof s.id_number);
-	rows_copy(d, r, 4, s.employer, sizeof s.employer);
-	rows_copy(d, r, 5, s.region, sizeof s.region);
-	rows_copy(d, r, 6, s.created_at, sizeof s.created_at);
-	return cb->fn(cb->ctx, &s);
+	memset(s, 0, sizeof *s);
+	s->person_id = d->rows_int(r, 0);
+	rows_copy(d, r, 1, s->role, sizeof s->role);
+	rows_copy(d, r, 2, s->name, sizeof s->name);
+	rows_copy(d, r, 3, s->id_number, sizeof s->id_number);
+	rows_copy(d, r, 4, s->employer, sizeof s->employer);
+	rows_copy(d, r, 5, s->region, sizeof s->region);
+	rows_copy(d, r, 6, s->created_at, sizeof s->created_at);
 }
+STORE_ROW_ADAPTER(staff_row, staff_cb, eval_staff, eval_staff_fn, read_staff)
 
 jn_err store_evaluator_staff(stx *t, int64_t org_id, eval_staff_fn fn, void *ctx)
 {

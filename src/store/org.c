@@ -47,18 +47,7 @@ jn_err store_org_insert(stx *t, const scope *sc, org *o)
 	return JN_OK;
 }
 
-typedef struct org_cb {
-	org_fn fn;
-	void *ctx;
-} org_cb;
-
-static int org_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	org_cb *cb = ctx;
-	org o;
-	read_org(d, r, &o);
-	return cb->fn(cb->ctx, &o);
-}
+STORE_ROW_ADAPTER(org_row, org_cb, org, org_fn, read_org)
 
 static jn_err each_org(stx *t, sqlb *b, org_fn fn, void *ctx)
 {

@@ -29,18 +29,7 @@ static void read_person(const db_driver *d, db_rows *r, person *p)
 	p->version = (int)d->rows_int(r, 13);
 }
 
-typedef struct person_cb {
-	person_fn fn;
-	void *ctx;
-} person_cb;
-
-static int person_row(void *ctx, const db_driver *d, db_rows *r)
-{
-	person_cb *cb = ctx;
-	person p;
-	read_person(d, r, &p);
-	return cb->fn(cb->ctx, &p);
-}
+STORE_ROW_ADAPTER(person_row, person_cb, person, person_fn, read_person)
 
 /* Runs b and calls fn for each person; stops early when fn returns non-zero. */
 static jn_err each_person(stx *t, sqlb *b, person_fn fn, void *ctx)

@@ -41,6 +41,23 @@ jn_err store_db_err(db_rc rc);
 /* Copies the text of column col into dst (cap bytes, always terminated). */
 void rows_copy(const db_driver *d, db_rows *r, int col, char *dst, size_t cap);
 
+/* STORE_ROW_ADAPTER(row_fn, cb_type, T, fn_type, reader) defines the row
+ * callback a list query hands to the driver: row_fn reads one row into a T
+ * with reader(d, r, &row) and passes it on to the caller's typed callback,
+ * which travels with its context in a cb_type {fn, ctx}. */
+#define STORE_ROW_ADAPTER(row_fn, cb_type, T, fn_type, reader)                                                  \
+	typedef struct cb_type {                                                                                \
+		fn_type fn;                                                                                     \
+		void *ctx;                                                                                      \
+	} cb_type;                                                                                              \
+	static int row_fn(void *ctx, const db_driver *d, db_rows *r)                                            \
+	{                                                                                                       \
+		cb_type *cb = ctx;                                                                              \
+		T row;                                                                                          \
+		reader(d, r, &row);                                                                             \
+		return cb->fn(cb->ctx, &row);                                                                   \
+	}
+
 /* Fills lo/hi so that "col >= lo AND col < hi" selects every code under the
  * region code given (see region_prefix). */
 void region_range(const char *code6, char lo[8], char hi[8]);

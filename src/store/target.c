@@ -20,27 +20,20 @@ jn_err store_target_put(stx *t, const target_row *x)
 					 p, 8, NULL));
 }
 
-typedef struct target_cb {
-	target_fn fn;
-	void *ctx;
-} target_cb;
-
-static int target_row_cb(void *ctx, const db_driver *d, db_rows *r)
+static void read_target(const db_driver *d, db_rows *r, target_row *x)
 {
-	target_cb *cb = ctx;
-	target_row x;
-	memset(&x, 0, sizeof x);
-	x.id = d->rows_int(r, 0);
-	rows_copy(d, r, 1, x.region, sizeof x.region);
-	rows_copy(d, r, 2, x.seed, sizeof x.seed);
-	rows_copy(d, r, 3, x.item, sizeof x.item);
-	rows_copy(d, r, 4, x.programme, sizeof x.programme);
-	rows_copy(d, r, 5, x.metric, sizeof x.metric);
-	rows_copy(d, r, 6, x.unit, sizeof x.unit);
-	rows_copy(d, r, 7, x.target, sizeof x.target);
-	rows_copy(d, r, 8, x.by, sizeof x.by);
-	return cb->fn(cb->ctx, &x);
+	memset(x, 0, sizeof *x);
+	x->id = d->rows_int(r, 0);
+	rows_copy(d, r, 1, x->region, sizeof x->region);
+	rows_copy(d, r, 2, x->seed, sizeof x->seed);
+	rows_copy(d, r, 3, x->item, sizeof x->item);
+	rows_copy(d, r, 4, x->programme, sizeof x->programme);
+	rows_copy(d, r, 5, x->metric, sizeof x->metric);
+	rows_copy(d, r, 6, x->unit, sizeof x->unit);
+	rows_copy(d, r, 7, x->target, sizeof x->target);
+	rows_copy(d, r, 8, x->by, sizeof x->by);
 }
+STORE_ROW_ADAPTER(target_row_cb, target_cb, target_row, target_fn, read_target)
 
 /* Targets are policy, not personal data: a caller sees those of the
  * regions in their scope and those set for the regions above their own
