@@ -63,12 +63,9 @@ void api_account_list(req *r, resp *out)
 	const char *rl = req_query(r, "role", 20, &bad);
 	const char *region = req_query(r, "region", 6, &bad);
 	const char *q = req_query(r, "q", 63, &bad);
-	f.page = req_int(r, "page", 1, 1, 100000, &fe, &bad);
-	f.per_page = req_int(r, "per_page", 20, 1, 200, &fe, &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+	req_paging(r, &f.page, &f.per_page, &fe, &bad);
+	if (resp_bad_query(out, bad, NULL))
 		return;
-	}
 	if (rl && rl[0] && !(f.role = role_parse(rl)))
 		jn_fields_add(&fe, "role", "invalid", "角色应为 admin、county、evaluator、trainer、employer 或 worker");
 	if (region && region[0])

@@ -180,32 +180,14 @@ void api_batch_list(req *r, resp *out)
 	jn_fields fe = {0};
 	batch_filter f = {0};
 	const char *state = req_query(r, "state", 20, &bad);
-	const char *occ = req_query(r, "occupation", 15, &bad);
-	const char *org_q = req_query(r, "org", 18, &bad);
-	f.page = req_int(r, "page", 1, 1, 100000, &fe, &bad);
-	f.per_page = req_int(r, "per_page", 20, 1, 200, &fe, &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
-		return;
-	}
+	f.org_id = req_id(r, "org", "机构", &fe, &bad);
+	req_occupation(r, f.occupation, sizeof f.occupation, &fe, &bad);
+	req_paging(r, &f.page, &f.per_page, &fe, &bad);
 	if (state && !(f.state = batch_state_parse(state)))
 		jn_fields_add(&fe, "state", "invalid",
 			      "状态应为 planned、submitted、reviewed、notice、approved、issued、returned 或 revoked");
-	if (org_q && !(f.org_id = parse_id(org_q)))
-		jn_fields_add(&fe, "org", "invalid", "应为机构编号");
-	if (occ) {
-		int ok = occ[0] != '\0';
-		for (const char *c = occ; *c; c++)
-			ok &= (*c >= '0' && *c <= '9') || *c == '-';
-		if (!ok)
-			jn_fields_add(&fe, "occupation", "invalid", "职业应为职业编码或其前缀，如 6-18-02-04");
-		else
-			snprintf(f.occupation, sizeof f.occupation, "%s", occ);
-	}
-	if (fe.count) {
-		resp_problem(out, JN_EINVAL, &fe, NULL);
+	if (resp_bad_query(out, bad, &fe))
 		return;
-	}
 	json_t *items = NULL;
 	int64_t total = 0;
 	jn_err e = batch_list(r->store, &r->sc, &f, &items, &total);

@@ -11,10 +11,8 @@ void api_regions(req *r, resp *out)
 	const char *parent = req_query(r, "parent", 6, &bad);
 	const char *q = req_query(r, "q", 60, &bad);
 	const char *hist = req_query(r, "include_historical", 5, &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+	if (resp_bad_query(out, bad, NULL))
 		return;
-	}
 	int with_hist = hist && (strcmp(hist, "1") == 0 || strcmp(hist, "true") == 0);
 	json_t *items = json_array();
 	for (int i = 0; i < REGIONS_COUNT; i++) {
@@ -55,10 +53,8 @@ void api_occupations(req *r, resp *out)
 	int bad = 0;
 	const char *q = req_query(r, "q", 60, &bad);
 	const char *lim = req_query(r, "limit", 4, &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+	if (resp_bad_query(out, bad, NULL))
 		return;
-	}
 	int limit = lim ? (int)parse_id(lim) : 50;
 	if (limit <= 0 || limit > 500) {
 		jn_fields fe = {0};

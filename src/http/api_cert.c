@@ -12,34 +12,14 @@ void api_cert_list(req *r, resp *out)
 	jn_fields fe = {0};
 	cert_filter f = {0};
 	const char *status = req_query(r, "status", 20, &bad);
-	const char *person_q = req_query(r, "person", 18, &bad);
-	const char *batch_q = req_query(r, "batch", 18, &bad);
-	const char *occ = req_query(r, "occupation", 15, &bad);
-	f.page = req_int(r, "page", 1, 1, 100000, &fe, &bad);
-	f.per_page = req_int(r, "per_page", 20, 1, 200, &fe, &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
-		return;
-	}
+	f.person_id = req_id(r, "person", "人员", &fe, &bad);
+	f.batch_id = req_id(r, "batch", "批次", &fe, &bad);
+	req_occupation(r, f.occupation, sizeof f.occupation, &fe, &bad);
+	req_paging(r, &f.page, &f.per_page, &fe, &bad);
 	if (status && !(f.status = cert_status_parse(status)))
 		jn_fields_add(&fe, "status", "invalid", "状态应为 pending（待发证）、valid（有效）或 revoked（已注销）");
-	if (person_q && !(f.person_id = parse_id(person_q)))
-		jn_fields_add(&fe, "person", "invalid", "应为人员编号");
-	if (batch_q && !(f.batch_id = parse_id(batch_q)))
-		jn_fields_add(&fe, "batch", "invalid", "应为批次编号");
-	if (occ) {
-		int ok = occ[0] != '\0';
-		for (const char *c = occ; *c; c++)
-			ok &= (*c >= '0' && *c <= '9') || *c == '-';
-		if (!ok)
-			jn_fields_add(&fe, "occupation", "invalid", "职业应为职业编码或其前缀，如 6-18-02-04");
-		else
-			snprintf(f.occupation, sizeof f.occupation, "%s", occ);
-	}
-	if (fe.count) {
-		resp_problem(out, JN_EINVAL, &fe, NULL);
+	if (resp_bad_query(out, bad, &fe))
 		return;
-	}
 	json_t *items = NULL;
 	int64_t total = 0;
 	int capped = 0;

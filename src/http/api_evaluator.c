@@ -11,10 +11,8 @@ void api_conditions_list(req *r, resp *out)
 {
 	int bad = 0;
 	const char *occ = req_query(r, "occupation", 15, &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+	if (resp_bad_query(out, bad, NULL))
 		return;
-	}
 	json_t *items = NULL;
 	jn_err e = conditions_list(r->store, occ, &items);
 	resp_list(out, e, e ? json_array() : items);

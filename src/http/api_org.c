@@ -98,12 +98,9 @@ void api_org_list(req *r, resp *out)
 	org_filter f = {0};
 	const char *kind = req_query(r, "kind", 20, &bad);
 	const char *region = req_query(r, "region", 6, &bad);
-	f.page = req_int(r, "page", 1, 1, 100000, &fe, &bad);
-	f.per_page = req_int(r, "per_page", 20, 1, 200, &fe, &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+	req_paging(r, &f.page, &f.per_page, &fe, &bad);
+	if (resp_bad_query(out, bad, NULL))
 		return;
-	}
 	if (kind && !(f.kind = org_kind_parse(kind)))
 		jn_fields_add(&fe, "kind", "invalid", "机构类型应为 employer、trainer、evaluator 或 school");
 	if (region)

@@ -187,28 +187,16 @@ void api_person_list(req *r, resp *out)
 	jn_fields fe = {0};
 	person_filter f = {0};
 	const char *region = req_query(r, "region", 6, &bad);
-	const char *occ = req_query(r, "occupation", 15, &bad);
 	const char *q = req_query(r, "q", 90, &bad);
+	req_occupation(r, f.occupation, sizeof f.occupation, &fe, &bad);
 	f.level_min = req_int(r, "level_min", 0, 0, 8, &fe, &bad);
 	f.level_max = req_int(r, "level_max", -1, 0, 8, &fe, &bad);
 	f.level_max_on = f.level_max >= 0;
-	f.page = req_int(r, "page", 1, 1, 100000, &fe, &bad);
-	f.per_page = req_int(r, "per_page", 20, 1, 200, &fe, &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+	req_paging(r, &f.page, &f.per_page, &fe, &bad);
+	if (resp_bad_query(out, bad, NULL))
 		return;
-	}
 	if (region)
 		req_region(region, f.region, &fe);
-	if (occ) {
-		int ok = occ[0] != '\0';
-		for (const char *c = occ; *c; c++)
-			ok &= (*c >= '0' && *c <= '9') || *c == '-';
-		if (!ok)
-			jn_fields_add(&fe, "occupation", "invalid", "职业应为职业编码或其前缀，如 6-18-02-04");
-		else
-			snprintf(f.occupation, sizeof f.occupation, "%s", occ);
-	}
 	if (q) {
 		/* Trim spaces people paste around names and numbers. */
 		while (*q == ' ')

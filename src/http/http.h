@@ -75,6 +75,17 @@ const char *req_header(req *r, const char *name);
 /* An integer query parameter in lo..hi (def when absent); a bad one is
  * added to fe under its name. */
 int req_int(req *r, const char *name, int def, int lo, int hi, jn_fields *fe, int *bad);
+/* page (1..100000, default 1) and per_page (1..200, default 20). */
+void req_paging(req *r, int *page, int *per_page, jn_fields *fe, int *bad);
+/* The "occupation" filter: a catalogue code or a prefix of one (digits and
+ * hyphens), copied to out (cap bytes); a bad one is added to fe. */
+void req_occupation(req *r, char *out, size_t cap, jn_fields *fe, int *bad);
+/* An id filter such as ?person=12: 0 when absent; a value that is not a
+ * positive id adds "应为<what>编号" to fe under name. */
+int64_t req_id(req *r, const char *name, const char *what, jn_fields *fe, int *bad);
+/* Answers a query that failed: 400 bad_query when bad (too long or not
+ * UTF-8), else 422 with fe when it holds reasons.  1 when it answered. */
+int resp_bad_query(resp *out, int bad, const jn_fields *fe);
 /* A region filter: six digits, copied to out, or a reason in fe. */
 void req_region(const char *v, char out[7], jn_fields *fe);
 /* Parses the body as a JSON object; on failure fills out with a 400. */
@@ -185,6 +196,15 @@ void resp_outcome(resp *out, jn_err e, const jn_fields *fe, json_t *j, int statu
 /* A token bucket per client address (ratelimit.c): 0 when a request may
  * go ahead, else the seconds to wait. */
 int ratelimit_take(const char *addr, double per_minute, double burst);
+/* The public routes' limit (/verify and /credential share each address's
+ * bucket): per_minute a minute, bursts of twice that; 0 turns it off.
+ * RATELIMIT_PUBLIC_DEFAULT unless `jineng serve --verify-limit` says
+ * otherwise (set before the server starts). */
+#define RATELIMIT_PUBLIC_DEFAULT 20
+void ratelimit_public_set(int per_minute);
+int ratelimit_public_per_minute(void);
+/* ratelimit_take with that limit; always 0 when it is off. */
+int ratelimit_take_public(const char *addr);
 /* The request and response schemas of these routes (openapi.c adds them). */
 void cert_openapi_schemas(json_t *schemas);
 void api_conditions_list(req *r, resp *out);

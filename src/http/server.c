@@ -140,6 +140,48 @@ int req_int(req *r, const char *name, int def, int lo, int hi, jn_fields *fe, in
 	return (int)n;
 }
 
+void req_paging(req *r, int *page, int *per_page, jn_fields *fe, int *bad)
+{
+	*page = req_int(r, "page", 1, 1, 100000, fe, bad);
+	*per_page = req_int(r, "per_page", 20, 1, 200, fe, bad);
+}
+
+void req_occupation(req *r, char *out, size_t cap, jn_fields *fe, int *bad)
+{
+	const char *occ = req_query(r, "occupation", 15, bad);
+	if (!occ)
+		return;
+	int ok = occ[0] != '\0';
+	for (const char *c = occ; *c; c++)
+		ok &= (*c >= '0' && *c <= '9') || *c == '-';
+	if (!ok)
+		jn_fields_add(fe, "occupation", "invalid", "职业应为职业编码或其前缀，如 6-18-02-04");
+	else
+		snprintf(out, cap, "%s", occ);
+}
+
+int64_t req_id(req *r, const char *name, const char *what, jn_fields *fe, int *bad)
+{
+	const char *v = req_query(r, name, 18, bad);
+	int64_t id = v ? parse_id(v) : 0;
+	if (v && !id)
+		jn_fields_add(fe, name, "invalid", "应为%s编号", what);
+	return id;
+}
+
+int resp_bad_query(resp *out, int bad, const jn_fields *fe)
+{
+	if (bad) {
+		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+		return 1;
+	}
+	if (fe && fe->count) {
+		resp_problem(out, JN_EINVAL, fe, NULL);
+		return 1;
+	}
+	return 0;
+}
+
 void req_region(const char *v, char out[7], jn_fields *fe)
 {
 	int ok = strlen(v) == 6;
