@@ -51,6 +51,16 @@ jn_err person_update(store *s, const scope *sc, int64_t id, const person_input *
 		     person *out, jn_fields *fe);
 /* Reads the full record and audits the read ("read.person"). */
 jn_err person_read_full(store *s, const scope *sc, int64_t id, person *out);
+/* A worker's photo (app/photo.c): JPEG or PNG up to PHOTO_MAX_BYTES that
+ * the renderer can read, set by whoever may change the person (audited
+ * "person.photo" with the old and new SHA-256); read back audited
+ * ("read.person.photo"), *data malloc'd, JN_ENOTFOUND when none. */
+#define PHOTO_MAX_BYTES (2u * 1024u * 1024u)
+jn_err person_photo_put(store *s, const scope *sc, int64_t person_id, const unsigned char *data, size_t len,
+			json_t **out, jn_fields *fe);
+jn_err person_photo_get(store *s, const scope *sc, int64_t person_id, char **data, size_t *len, char mime[16]);
+/* The same inside t, unscoped and unaudited (the caller has checked). */
+jn_err person_photo_read(stx *t, int64_t person_id, char **data, size_t *len, char mime[16]);
 /* Entries of the audit log about this person (writes), newest first. */
 jn_err person_history(store *s, const scope *sc, int64_t id, json_t **out);
 

@@ -879,15 +879,9 @@ jn_err batch_evidence_put(store *s, const scope *sc, int64_t id, int64_t cid, co
 		return tx_end(t, JN_ETOOLARGE);
 	if (fe->count)
 		return tx_end(t, JN_EINVAL);
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)data, len);
-	char sha[65];
-	sodium_bin2hex(sha, sizeof sha, h, sizeof h);
-	size_t blen = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = malloc(blen);
-	if (!b64)
-		return tx_end(t, JN_ENOMEM);
-	sodium_bin2base64(b64, blen, (const unsigned char *)data, len, sodium_base64_VARIANT_ORIGINAL);
+	char sha[65], *b64;
+	if ((e = file_encode(data, len, sha, &b64)) != JN_OK)
+		return tx_end(t, e);
 	e = store_evidence_put(t, c.id, fname, (int64_t)len, sha, b64);
 	free(b64);
 	char before_sha[65];
@@ -926,6 +920,7 @@ jn_err batch_evidence_get(store *s, const scope *sc, int64_t id, int64_t cid, ch
 	candidate c;
 	char *b64 = NULL;
 	int64_t size = 0;
+	*data = NULL;
 	e = store_batch_get(t, sc, id, &b);
 	if (!e)
 		e = store_candidate_get(t, b.id, cid, &c);
@@ -938,19 +933,14 @@ jn_err batch_evidence_get(store *s, const scope *sc, int64_t id, int64_t cid, ch
 		e = store_audit(t, sc, "read.evidence", subj, NULL, after);
 		free(after);
 	}
-	if (!e) {
-		size_t cap = (size_t)size + 4;
-		*data = malloc(cap);
-		if (!*data || sodium_base642bin((unsigned char *)*data, cap, b64, strlen(b64), NULL, len, NULL,
-						sodium_base64_VARIANT_ORIGINAL) != 0)
-			e = JN_EINTERNAL;
-	}
+	if (!e)
+		e = file_decode(b64, size, data, len);
 	free(b64);
-	if (e && *data) {
+	if ((e = tx_end(t, e)) != JN_OK && *data) {
 		free(*data);
 		*data = NULL;
 	}
-	return tx_end(t, e);
+	return e;
 }
 
 jn_err batch_score(store *s, const scope *sc, int64_t id, int64_t cid, const score_input *in, json_t **out,

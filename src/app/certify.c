@@ -1,4 +1,5 @@
 /* certify.c — helpers the certification services share (see certify.h). */
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,32 @@ void fe_add(jn_fields *fe, const char *field, const char *code, const char *fmt,
 	va_end(ap);
 	cert_utf8_fit(msg, sizeof fe->e[0].message);
 	jn_fields_add(fe, field, code, "%s", msg);
+}
+
+jn_err file_encode(const void *data, size_t len, char sha256[65], char **b64)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(sha256, 65, h, sizeof h);
+	size_t blen = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	if (!(*b64 = malloc(blen)))
+		return JN_ENOMEM;
+	sodium_bin2base64(*b64, blen, data, len, sodium_base64_VARIANT_ORIGINAL);
+	return JN_OK;
+}
+
+jn_err file_decode(const char *b64, int64_t size, char **data, size_t *len)
+{
+	size_t cap = (size_t)size + 4;
+	if (!(*data = malloc(cap)))
+		return JN_ENOMEM;
+	if (sodium_base642bin((unsigned char *)*data, cap, b64, strlen(b64), NULL, len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0) {
+		free(*data);
+		*data = NULL;
+		return JN_EINTERNAL;
+	}
+	return JN_OK;
 }
 
 const char *actor_name(const scope *sc) { return sc->system || !sc->account_id ? "system" : sc->username; }

@@ -33,6 +33,11 @@ json_t *person_brief(int64_t id, const char *name, const char *id_number);
 char *audit_text(json_t *j);
 /* Commits t when e is JN_OK (returning the commit's result), else rolls back. */
 jn_err tx_end(stx *t, jn_err e);
+/* A file as the store keeps it: its SHA-256 (hex) and base64 (*b64
+ * malloc'd).  JN_ENOMEM, else JN_OK. */
+jn_err file_encode(const void *data, size_t len, char sha256[65], char **b64);
+/* Back from base64 to *data (malloc'd, size bytes expected), *len set. */
+jn_err file_decode(const char *b64, int64_t size, char **data, size_t *len);
 /* YYYYMMDD -> "YYYY-MM-DD" into a static-free buffer. */
 void ymd_text(int ymd, char out[11]);
 

@@ -34,6 +34,9 @@ store *cli_open(const char *url, int pool);
 void cli_print_fields(const jn_fields *fe);
 /* Reads a whole file ("-" = standard input); NULL and errno on failure. */
 char *cli_slurp(const char *path, size_t *len);
+/* Writes len bytes to path ("-" = standard output); 0, or -1 after
+ * printing why. */
+int cli_write_file(const char *path, const void *data, size_t len);
 int cli_is_help(const char *arg);
 
 #endif

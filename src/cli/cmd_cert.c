@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/cert_doc.h"
 #include "cli/cli.h"
 
 #define MAX_OPTS 64
@@ -457,11 +458,60 @@ int cmd_batch(int argc, char **argv)
 
 /* ---- jineng cert ---- */
 
+/* jineng cert pdf|credential NUMBER: the document into --out (or the
+ * credential to stdout), signed with the keys of --keys. */
+static int cert_document(const args *a, int is_pdf)
+{
+	keyring *kr = NULL;
+	char why[256] = "";
+	const char *dir = opt(a, "keys") ? opt(a, "keys") : KEYRING_DEFAULT_DIR;
+	if (keyring_load(dir, &kr, why, sizeof why) != JN_OK) {
+		fprintf(stderr, "jineng cert: 无法读取签名密钥（%s）：%s；先运行 jineng keygen\n", dir, why);
+		return EXIT_FAILED;
+	}
+	scope sc;
+	store *s = open_as(a, &sc);
+	if (!s) {
+		keyring_free(kr);
+		return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+	}
+	const char *site = opt(a, "site") ? opt(a, "site") : "";
+	unsigned char *doc = NULL;
+	size_t len = 0;
+	char *jwt = NULL;
+	jn_err e = is_pdf ? cert_pdf(s, &sc, kr, a->pos[0], site, &doc, &len, why, sizeof why)
+			  : cert_credential(s, &sc, kr, a->pos[0], NULL, site, &jwt, why, sizeof why);
+	keyring_free(kr);
+	if (jwt) {
+		doc = (unsigned char *)jwt;
+		len = strlen(jwt);
+	}
+	const char *out = opt(a, "out");
+	if (!e && out && cli_write_file(out, doc, len) != 0)
+		e = JN_EINTERNAL;
+	else if (!e && !out)
+		printf("%s\n", jwt);
+	free(doc);
+	if (e && why[0])
+		fprintf(stderr, "jineng cert: %s\n", why);
+	json_t *j = !e && out ? json_pack("{s:s, s:s, s:I}", "number", a->pos[0], "file", out, "bytes", (json_int_t)len)
+			      : NULL;
+	jn_fields fe = {0};
+	if (e == JN_ENOTFOUND)
+		jn_fields_add(&fe, "number", "not_found", "没有这个证书，或不在权限范围内，或尚未发放");
+	return finish(s, e, &fe, j);
+}
+
 static const char CERT_HELP[] = "用法：\n"
 				"  jineng cert show 证书编号                    全部打印字段（留痕）\n"
 				"  jineng cert revoke 证书编号 --reason 原因    注销（管理员）\n"
 				"  jineng cert list [--status pending|valid|revoked] [--person 人员编号] [--batch 批次]\n"
 				"                   [--occupation 职业编码] [--page N]\n"
+				"  jineng cert pdf 证书编号 --out 文件.pdf       打印用证书 PDF（含照片和查验二维码；留痕）\n"
+				"  jineng cert credential 证书编号 [--out 文件]  签名电子证书（VC-JWT），默认打印到标准输出\n"
+				"      以上两项另有 --keys 目录（默认 " KEYRING_DEFAULT_DIR "，与 jineng serve 相同）和\n"
+				"      --site https://域名（查验链接的前缀；不给则为相对链接 /verify?number=…）\n"
+				"  jineng cert photo 人员编号 照片.jpg|png       上传劳动者照片（≤2 MiB，印在证书上；留痕）\n"
 				"  历史证书导入：jineng import certificates 文件（见 jineng import --help）\n";
 
 int cmd_cert(int argc, char **argv)
@@ -521,8 +571,29 @@ int cmd_cert(int argc, char **argv)
 		e = cert_list(s, &sc, &f, &items, &total, &capped);
 		if (!e)
 			j = json_pack("{s:o, s:I, s:b}", "items", items, "total", (json_int_t)total, "total_capped", capped);
+	} else if (strcmp(sub, "pdf") == 0 || strcmp(sub, "credential") == 0) {
+		int is_pdf = sub[0] == 'p';
+		static const char *const allowed[] = {"out", "keys", "site", NULL};
+		if (!only(&a, allowed) || a.npos != 1 || (is_pdf && !opt(&a, "out")))
+			return usage(CERT_HELP, 0);
+		return cert_document(&a, is_pdf);
+	} else if (strcmp(sub, "photo") == 0) {
+		if (!only(&a, none) || a.npos != 2)
+			return usage(CERT_HELP, 0);
+		size_t len = 0;
+		char *data = cli_slurp(a.pos[1], &len);
+		if (!data) {
+			fprintf(stderr, "jineng cert photo: 无法读取 %s：%s\n", a.pos[1], strerror(errno));
+			return EXIT_REJECTED;
+		}
+		if (!(s = open_as(&a, &sc))) {
+			free(data);
+			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		}
+		e = person_photo_put(s, &sc, num(a.pos[0]), (const unsigned char *)data, len, &j, &fe);
+		free(data);
 	} else {
-		fprintf(stderr, "jineng cert: 没有“%s”这个子命令（show revoke list）\n", sub);
+		fprintf(stderr, "jineng cert: 没有“%s”这个子命令（show revoke list pdf credential photo）\n", sub);
 		return EXIT_USAGE;
 	}
 	return finish(s, e, &fe, j);

@@ -26,11 +26,12 @@ int cmd_serve(int argc, char **argv)
 					     {"threads", required_argument, 0, 't'},
 					     {"web", required_argument, 0, 'w'},
 					     {"keys", required_argument, 0, 'k'},
+					     {"verify-limit", required_argument, 0, 'v'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL, *keys = KEYRING_DEFAULT_DIR;
 	char webbuf[PATH_MAX + 8];
-	int threads = 8, c;
+	int threads = 8, verify_limit = RATELIMIT_PUBLIC_DEFAULT, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -49,12 +50,29 @@ int cmd_serve(int argc, char **argv)
 		case 'k':
 			keys = optarg;
 			break;
+		case 'v': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (!optarg[0] || *end || v < 0 || v > 1000000) {
+				fprintf(stderr, "jineng serve: --verify-limit 应为 0 到 1000000 的整数（每分钟次数，0 为不限），"
+						"不是“%s”\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			verify_limit = (int)v;
+			break;
+		}
 		case 'h':
 			printf("用法：jineng serve [--db URL] [--listen 地址:端口] [--threads N] [--web 目录|none] [--keys 目录]\n"
+			       "                    [--verify-limit N]\n"
 			       "  提供 JSON 接口 /api/v1 和网页。默认 --listen 127.0.0.1:8080，--threads 8。\n"
 			       "  --web 网页前端目录（默认：环境变量 JINENG_WEB，否则当前目录下的 build/web，\n"
 			       "  否则程序所在目录下的 web；都没有则只提供接口）。none 表示不提供网页。\n"
-			       "  --keys 证书签名密钥目录（默认 " KEYRING_DEFAULT_DIR "，与 jineng keygen 相同；没有密钥时生成第一把）。\n");
+			       "  --keys 证书签名密钥目录（默认 " KEYRING_DEFAULT_DIR "，与 jineng keygen 相同；没有密钥时生成第一把）。\n"
+			       "  --verify-limit 公开查验（/api/v1/verify）和电子证书（/api/v1/certificates/{编号}/credential）\n"
+			       "  共用的限速：每个来源地址每分钟 N 次，可连续突发 2N 次（默认 %d，即每分钟 %d 次、突发 %d 次）；\n"
+			       "  0 表示不限速，只应用于压测等不对公众开放的场合。\n",
+			       RATELIMIT_PUBLIC_DEFAULT, RATELIMIT_PUBLIC_DEFAULT, 2 * RATELIMIT_PUBLIC_DEFAULT);
 			return EXIT_OKAY;
 		default:
 			return EXIT_USAGE;
@@ -93,6 +111,12 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	http_set_keyring(kr);
+	ratelimit_public_set(verify_limit);
+	if (verify_limit == 0)
+		fprintf(stderr, "jineng: 公开查验和电子证书不限速（--verify-limit 0）\n");
+	else if (verify_limit != RATELIMIT_PUBLIC_DEFAULT)
+		fprintf(stderr, "jineng: 公开查验和电子证书限速：每个地址每分钟 %d 次，突发 %d 次\n", verify_limit,
+			2 * verify_limit);
 	store *s = cli_open(cli_db_url(db), threads);
 	if (!s) {
 		keyring_free(kr);

@@ -103,3 +103,17 @@ char *cli_slurp(const char *path, size_t *len)
 }
 
 int cli_is_help(const char *arg) { return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "help") == 0; }
+
+int cli_write_file(const char *path, const void *data, size_t len)
+{
+	int to_stdout = strcmp(path, "-") == 0;
+	FILE *f = to_stdout ? stdout : fopen(path, "wb");
+	int ok = f && fwrite(data, 1, len, f) == len;
+	if (f && !to_stdout)
+		ok = (fclose(f) == 0) && ok;
+	else if (f)
+		ok = fflush(f) == 0 && ok;
+	if (!ok)
+		fprintf(stderr, "jineng: 无法写入 %s：%s\n", path, strerror(errno));
+	return ok ? 0 : -1;
+}

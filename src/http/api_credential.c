@@ -1,39 +1,33 @@
 /* api_credential.c — a certificate as something to show: the platform's
  * public keys (GET /.well-known/jwks.json), the certificate as a signed
  * credential (VC-JWT, public, the ID number masked) and as the printable
- * PDF (the holder, the issuing body and staff in scope; audited).
+ * PDF (the holder, the issuing body and staff in scope; audited).  The
+ * credential is public to whoever knows the number and the holder's name,
+ * as /verify is; a signed-in caller gets those in their scope without.
  *
  * The keyring is loaded once by `jineng serve` (--keys, default var/keys)
  * and only read here, from every worker thread (keyring.h allows that).
  *
- * The verification URL written into the credential and the PDF's QR code
- * is the public verification page, "/verify?number=<number>" (the QR code
- * adds "&credential=<JWT>" for the page to check offline, then online),
- * prefixed by "http(s)://<Host>" when
- * the request's Host header is a plain host[:port] (X-Forwarded-Proto
- * "https" gives https).  The issuer is "urn:jineng:issuer:<region>", the
- * issuing body's six-digit region, or "urn:jineng:issuer:53" (the
- * province) for a body not registered here. */
+ * The documents themselves are made in app/cert_doc.c; here are the
+ * rate limit, the name an anonymous caller must give, and the site part of
+ * the verification URL, "http(s)://<Host>" when the request's Host header
+ * is a plain host[:port] (X-Forwarded-Proto "https" gives https). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
-#include "app/credential.h"
+#include "app/cert_doc.h"
 #include "app/keyring.h"
-#include "core/cert.h"
-#include "core/mask.h"
 #include "http/http.h"
-#include "io/cert_pdf.h"
 
 static keyring *g_keyring;
 
 void http_set_keyring(keyring *kr) { g_keyring = kr; }
 
-/* The same bucket as /verify: a credential names its holder, so it is
- * handed out no faster than verifications. */
-#define CREDENTIAL_PER_MINUTE 20.0
-#define CREDENTIAL_BURST 40.0
+/* The same bucket and limit as /verify (ratelimit_take_public): a
+ * credential names its holder, so it is handed out no faster than
+ * verifications. */
 
 void api_jwks(req *r, resp *out)
 {
@@ -63,80 +57,29 @@ static int host_ok(const char *h)
 	return 1;
 }
 
-static void verify_url(req *r, const char *number, char *out, size_t cap)
+/* What goes before "/verify?number=…": "http(s)://<Host>" when the Host
+ * header is a plain host[:port] (X-Forwarded-Proto "https" gives https),
+ * else "" (a relative URL). */
+static void site_of(req *r, char out[300])
 {
 	const char *host = req_header(r, "Host");
 	const char *proto = req_header(r, "X-Forwarded-Proto");
 	if (host_ok(host))
-		snprintf(out, cap, "%s://%s/verify?number=%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
-			 host, number);
+		snprintf(out, 300, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http", host);
 	else
-		snprintf(out, cap, "/verify?number=%s", number);
+		out[0] = '\0';
 }
 
-static const char *gender_of(const char *id)
+static void doc_problem(resp *out, jn_err e, const char *why)
 {
-	if (strlen(id) != 18 || id[16] < '0' || id[16] > '9')
-		return NULL;
-	return (id[16] - '0') % 2 ? "男" : "女";
-}
-
-/* Reads the certificate in sc; 0, or -1 with out answered (404 for
- * unknown or out of scope, and for pending ones). */
-static int load_cert(req *r, const scope *sc, certificate *c, char issuer[64], resp *out)
-{
-	const char *number = r->params[0];
-	if (!number || strlen(number) != CERT_NUMBER_LEN) {
-		resp_problem(out, JN_ENOTFOUND, NULL, "没有这个证书");
-		return -1;
-	}
-	stx *t = read_tx(r, out);
-	if (!t)
-		return -1;
-	jn_err e = store_cert_get(t, sc, number, c);
-	snprintf(issuer, 64, "urn:jineng:issuer:53");
-	if (!e && c->body_org_id) {
-		scope sys = scope_system();
-		org o;
-		if (store_org_get(t, &sys, c->body_org_id, &o) == JN_OK && strlen(o.region) == 6)
-			snprintf(issuer, 64, "urn:jineng:issuer:%s", o.region);
-	}
-	stx_rollback(t);
-	if (e == JN_ENOTFOUND || (!e && (c->status == CERT_PENDING || !c->issued_on[0]))) {
-		resp_problem(out, JN_ENOTFOUND, NULL, "没有这个证书，或证书尚未发放");
-		return -1;
-	}
-	if (e) {
+	if (e == JN_ENOTFOUND)
+		resp_problem(out, e, NULL, "没有这个证书，或证书尚未发放");
+	else if (e == JN_EINVAL)
+		resp_problem_code(out, 422, "pdf_failed", "无法生成证书 PDF", why);
+	else if (e == JN_EINTERNAL && why[0])
+		resp_problem_code(out, 500, "document_failed", "无法生成电子证书", why);
+	else
 		resp_problem(out, e, NULL, NULL);
-		return -1;
-	}
-	return 0;
-}
-
-/* The signed credential of c (malloc'd), or NULL. */
-static char *sign(req *r, const certificate *c, const char *issuer)
-{
-	const level_info *l = level_by_rank(c->level);
-	char masked[40], url[512];
-	mask_id(c->id_number, masked, sizeof masked);
-	verify_url(r, c->number, url, sizeof url);
-	cert_claims cl = {
-		.number = c->number,
-		.holder_name = c->holder_name,
-		.holder_id_masked = masked,
-		.gender = gender_of(c->id_number),
-		.occupation_code = c->occupation[0] ? c->occupation : NULL,
-		.occupation_name = c->occupation_name[0] ? c->occupation_name : NULL,
-		.level_name = l ? l->name : NULL,
-		.national_level = l && l->national[0] ? l->national : NULL,
-		.body_name = c->body_name[0] ? c->body_name : NULL,
-		.body_code = c->body_code[0] ? c->body_code : NULL,
-		.issued_on = c->issued_on,
-		.route = cert_route_name(c->route),
-		.verify_url = url,
-		.level = l ? c->level : 0,
-	};
-	return g_keyring ? credential_sign(g_keyring, &cl, issuer, NULL) : NULL;
 }
 
 void api_cert_credential(req *r, resp *out)
@@ -144,23 +87,36 @@ void api_cert_credential(req *r, resp *out)
 	char addr[64];
 	if (req_client_addr(r, addr, sizeof addr) != 0)
 		snprintf(addr, sizeof addr, "unknown");
-	int wait = ratelimit_take(addr, CREDENTIAL_PER_MINUTE, CREDENTIAL_BURST);
+	int wait = ratelimit_take_public(addr);
 	if (wait > 0) {
 		char detail[160];
 		snprintf(detail, sizeof detail, "查询过于频繁，请%d秒后再试（每个地址每分钟最多%d次）", wait,
-			 (int)CREDENTIAL_PER_MINUTE);
+			 ratelimit_public_per_minute());
 		resp_problem_code(out, 429, "rate_limited", "查询过于频繁", detail);
 		out->retry_after = wait;
 		return;
 	}
-	certificate c;
-	char issuer[64];
+	/* Anyone may have the credential of a certificate whose number and
+	 * holder's name they know — the same test as /verify, so a number
+	 * alone never reveals whose it is; a signed-in caller gets those in
+	 * their scope (the holder their own) without the name. */
+	const char *name = NULL;
+	if (!r->authed) {
+		int bad = 0;
+		name = req_query(r, "name", 200, &bad);
+		jn_fields fe = {0};
+		if (!bad && (!name || !name[0]))
+			jn_fields_add(&fe, "name", "required", "请输入持证人姓名（未登录时，凭证书编号和姓名领取电子证书）");
+		if (resp_bad_query(out, bad, &fe))
+			return;
+	}
+	char site[300], why[256] = "", *jwt = NULL;
+	site_of(r, site);
 	scope sys = scope_system();
-	if (load_cert(r, &sys, &c, issuer, out) != 0)
-		return;
-	char *jwt = sign(r, &c, issuer);
-	if (!jwt) {
-		resp_problem_code(out, 500, "sign_failed", "无法签发电子证书", "签名密钥不可用，或证书字段不完整");
+	jn_err e = cert_credential(r->store, r->authed ? &r->sc : &sys, g_keyring, r->params[0], name, site, &jwt, why,
+				   sizeof why);
+	if (e) {
+		doc_problem(out, e, why);
 		return;
 	}
 	out->status = 200;
@@ -181,69 +137,18 @@ static void inline_name(resp *out, const char *number)
 
 void api_cert_pdf(req *r, resp *out)
 {
-	certificate c;
-	char issuer[64];
-	if (load_cert(r, &r->sc, &c, issuer, out) != 0)
-		return;
-	char *jwt = sign(r, &c, issuer);
-	if (!jwt) {
-		resp_problem_code(out, 500, "sign_failed", "无法签发电子证书", "签名密钥不可用，或证书字段不完整");
-		return;
-	}
-	char url[512];
-	verify_url(r, c.number, url, sizeof url);
-	size_t qn = strlen(url) + strlen("&credential=") + strlen(jwt) + 1;
-	char *qr = malloc(qn);
-	if (!qr) {
-		free(jwt);
-		resp_problem(out, JN_ENOMEM, NULL, NULL);
-		return;
-	}
-	snprintf(qr, qn, "%s&credential=%s", url, jwt);
-	free(jwt);
-	const level_info *l = level_by_rank(c.level);
-	cert_print p = {
-		.number = c.number,
-		.holder_name = c.holder_name,
-		.gender = gender_of(c.id_number),
-		.id_number = c.id_number,
-		.occupation_code = c.occupation,
-		.occupation_name = c.occupation_name,
-		.level_name = l ? l->name : NULL,
-		.national_level = l ? l->national : NULL,
-		.body_name = c.body_name,
-		.body_code = c.body_code,
-		.issued_on = c.issued_on,
-		.route_name = cert_route_name_zh(c.route),
-		.status_name = cert_status_name_zh(c.status),
-		.qr_text = qr,
-	};
+	char site[300], why[256] = "";
+	site_of(r, site);
 	unsigned char *pdf = NULL;
 	size_t len = 0;
-	char err[256] = "";
-	int rc = cert_pdf_render(&p, &pdf, &len, err, sizeof err);
-	free(qr);
-	if (rc != CERT_PDF_OK) {
-		resp_problem_code(out, rc == CERT_PDF_EINPUT ? 422 : 500, "pdf_failed", "无法生成证书 PDF", err);
-		return;
-	}
-	/* Audited before anything is sent: no PDF leaves without its entry. */
-	stx *t;
-	jn_err e = stx_begin(r->store, 1, &t);
-	if (!e) {
-		char subj[64];
-		snprintf(subj, sizeof subj, "certificate:%s", c.number);
-		e = store_audit(t, &r->sc, "read.certificate.pdf", subj, NULL, NULL);
-		e = e ? (stx_rollback(t), e) : stx_commit(t);
-	}
+	jn_err e = cert_pdf(r->store, &r->sc, g_keyring, r->params[0], site, &pdf, &len, why, sizeof why);
 	if (e) {
-		free(pdf);
-		resp_problem(out, e, NULL, NULL);
+		doc_problem(out, e, why);
 		return;
 	}
 	out->status = 200;
 	out->raw = (char *)pdf;
 	out->raw_len = len;
 	out->content_type = "application/pdf";
-	inline_name(out, c.number);
+	inline_name(out, r->params[0]);
 }

@@ -130,6 +130,37 @@ void api_person_history(req *r, resp *out)
 	resp_json(out, 200, j);
 }
 
+void api_person_photo_put(req *r, resp *out)
+{
+	int64_t id = parse_id(r->params[0]);
+	jn_fields fe = {0};
+	json_t *j = NULL;
+	jn_err e = id ? person_photo_put(r->store, &r->sc, id, (const unsigned char *)r->body, r->body_len, &j, &fe)
+		      : JN_ENOTFOUND;
+	if (e == JN_ETOOLARGE) {
+		resp_problem(out, e, NULL, "照片不能超过2 MiB");
+		return;
+	}
+	resp_outcome(out, e, &fe, j, 200);
+}
+
+void api_person_photo_get(req *r, resp *out)
+{
+	int64_t id = parse_id(r->params[0]);
+	char *data = NULL, mime[16] = "";
+	size_t len = 0;
+	jn_err e = id ? person_photo_get(r->store, &r->sc, id, &data, &len, mime) : JN_ENOTFOUND;
+	if (e) {
+		resp_problem(out, e, NULL, e == JN_ENOTFOUND ? "没有这个劳动者，或尚未上传照片" : NULL);
+		return;
+	}
+	out->status = 200;
+	out->raw = data;
+	out->raw_len = len;
+	out->content_type = strcmp(mime, "image/png") == 0 ? "image/png" : "image/jpeg";
+	resp_header(out, "Cache-Control", "private, no-store");
+}
+
 static int list_one(void *ctx, const person *p)
 {
 	json_array_append_new((json_t *)ctx, person_json(p, 1));

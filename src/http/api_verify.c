@@ -8,30 +8,27 @@
 #include "app/app.h"
 #include "http/http.h"
 
-/* 20 verifications a minute per address, bursts of 40. */
-#define VERIFY_PER_MINUTE 20.0
-#define VERIFY_BURST 40.0
+/* 20 verifications a minute per address, bursts of 40 (jineng serve
+ * --verify-limit changes it: ratelimit.c). */
 
 void api_verify(req *r, resp *out)
 {
 	char addr[64];
 	if (req_client_addr(r, addr, sizeof addr) != 0)
 		snprintf(addr, sizeof addr, "unknown");
-	int wait = ratelimit_take(addr, VERIFY_PER_MINUTE, VERIFY_BURST);
+	int wait = ratelimit_take_public(addr);
 	if (wait > 0) {
 		char detail[160];
 		snprintf(detail, sizeof detail, "查询过于频繁，请%d秒后再试（每个地址每分钟最多%d次）", wait,
-			 (int)VERIFY_PER_MINUTE);
+			 ratelimit_public_per_minute());
 		resp_problem_code(out, 429, "rate_limited", "查询过于频繁", detail);
 		out->retry_after = wait;
 		return;
 	}
 	int bad = 0;
 	const char *number = req_query(r, "number", 64, &bad), *name = req_query(r, "name", 200, &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", "参数过长或不是 UTF-8");
+	if (resp_bad_query(out, bad, NULL))
 		return;
-	}
 	jn_fields fe = {0};
 	json_t *j = NULL;
 	jn_err e = cert_verify(r->store, number, name, &j, &fe);

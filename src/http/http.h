@@ -167,6 +167,8 @@ void api_person_create(req *r, resp *out);
 void api_person_get(req *r, resp *out);
 void api_person_patch(req *r, resp *out);
 void api_person_history(req *r, resp *out);
+void api_person_photo_put(req *r, resp *out);
+void api_person_photo_get(req *r, resp *out);
 void api_person_list(req *r, resp *out);
 void api_org_create(req *r, resp *out);
 void api_org_get(req *r, resp *out);

@@ -1,6 +1,8 @@
 /* ratelimit.c — a token bucket per client address, for the public routes
  * (certificate verification): each address may burst up to `burst`
- * requests, then gets per_minute a minute.  The table is fixed-size; when
+ * requests, then gets per_minute a minute.  The public routes' limit is
+ * 20 a minute with bursts of 40 unless `jineng serve --verify-limit N`
+ * changes it (0: off, for load tests on 127.0.0.1).  The table is fixed-size; when
  * it is full the bucket idle longest is reused (an idle bucket is full
  * anyway, so forgetting it changes nothing). */
 #include <math.h>
@@ -36,6 +38,20 @@ static unsigned hash_addr(const char *s)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 16777619u;
 	return h;
+}
+
+/* Written once by `jineng serve` before the server starts, read after. */
+static int public_per_minute = RATELIMIT_PUBLIC_DEFAULT;
+
+void ratelimit_public_set(int per_minute) { public_per_minute = per_minute > 0 ? per_minute : 0; }
+
+int ratelimit_public_per_minute(void) { return public_per_minute; }
+
+int ratelimit_take_public(const char *addr)
+{
+	if (public_per_minute <= 0)
+		return 0;
+	return ratelimit_take(addr, (double)public_per_minute, 2.0 * public_per_minute);
 }
 
 int ratelimit_take(const char *addr, double per_minute, double burst)

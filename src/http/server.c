@@ -362,7 +362,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			cs->status_early = known ? 405 : 404;
 			return early(c, cs, url, method);
 		}
-		if (cs->rt->roles != ROLE_PUBLIC) {
+		if (cs->rt->roles == ROLE_PUBLIC) {
+			/* a public route may still answer a signed-in caller more
+			 * (their own credential without the name); a bad token is
+			 * simply anonymous here */
+			req r = {.store = h->s};
+			authenticate(&r, c);
+			cs->sc = r.authed ? r.sc : cs->sc;
+			cs->authed = r.authed;
+		} else {
 			req r = {.store = h->s};
 			authenticate(&r, c);
 			cs->sc = r.sc;

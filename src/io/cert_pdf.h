@@ -60,4 +60,9 @@ typedef enum cert_pdf_rc {
  * people) says why. */
 int cert_pdf_render(const cert_print *c, unsigned char **out, size_t *outlen, char *err, size_t errcap);
 
+/* CERT_PDF_OK when p (n bytes) is a JPEG or PNG photo the certificate can
+ * print (readable, at most 10,000 pixels a side); otherwise the reason in
+ * err.  For checking a photo when it is uploaded, not when it is printed. */
+int cert_photo_check(const unsigned char *p, size_t n, char *err, size_t errcap);
+
 #endif

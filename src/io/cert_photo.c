@@ -231,3 +231,12 @@ int certpdf_photo_load(const unsigned char *p, size_t n, cairo_surface_t **out, 
 	io_set_err(err, errcap, "照片格式不支持：只接受 JPEG 或 PNG");
 	return CERT_PDF_EINPUT;
 }
+
+int cert_photo_check(const unsigned char *p, size_t n, char *err, size_t errcap)
+{
+	cairo_surface_t *img = NULL;
+	int rc = certpdf_photo_load(p, n, &img, err, errcap);
+	if (img)
+		cairo_surface_destroy(img);
+	return rc;
+}

@@ -159,23 +159,6 @@ jn_err store_evidence_put(stx *t, int64_t candidate_id, const char *name, int64_
 
 jn_err store_evidence_get(stx *t, int64_t candidate_id, char name[256], char **b64, int64_t *size, char sha256[65])
 {
-	const db_driver *d = DRV(t);
-	db_param p[] = {P_INT(candidate_id)};
-	db_rows *r;
-	db_rc rc = d->query(t->c, "SELECT name, size, sha256, data_b64 FROM evidence_files WHERE candidate_id = $1", p, 1,
-			    &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int st = d->rows_next(r);
-	jn_err e = st == 1 ? JN_OK : st == 0 ? JN_ENOTFOUND : JN_EDB;
-	if (st == 1) {
-		rows_copy(d, r, 0, name, 256);
-		*size = d->rows_int(r, 1);
-		rows_copy(d, r, 2, sha256, 65);
-		*b64 = strdup(d->rows_text(r, 3));
-		if (!*b64)
-			e = JN_ENOMEM;
-	}
-	d->rows_free(r);
-	return e;
+	return store_blob_get(t, "SELECT name, size, sha256, data_b64 FROM evidence_files WHERE candidate_id = $1",
+			      candidate_id, name, 256, b64, size, sha256);
 }

@@ -161,6 +161,13 @@ static const migration MIGRATIONS[] = {
 	 "CREATE TABLE verify_counts (day TEXT NOT NULL, result TEXT NOT NULL, count BIGINT NOT NULL,"
 	 " PRIMARY KEY (day, result));\n",
 	 NULL, NULL},
+	{6, "person-photos",
+	 /* A worker's photo (JPEG or PNG, base64 as the evidence files are),
+	  * printed on their certificates. */
+	 "CREATE TABLE person_photos (person_id BIGINT PRIMARY KEY REFERENCES persons(id), mime TEXT NOT NULL,"
+	 " size BIGINT NOT NULL, sha256 TEXT NOT NULL, data_b64 TEXT NOT NULL, updated_by TEXT NOT NULL,"
+	 " updated_at TEXT NOT NULL);\n",
+	 NULL, NULL},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 

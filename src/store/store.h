@@ -355,6 +355,12 @@ jn_err store_evidence_put(stx *t, int64_t candidate_id, const char *name, int64_
 /* *b64 is malloc'd (caller frees). */
 jn_err store_evidence_get(stx *t, int64_t candidate_id, char name[256], char **b64, int64_t *size, char sha256[65]);
 
+/* A worker's photo, base64; *b64 malloc'd (caller frees).  JN_ENOTFOUND
+ * when there is none.  Callers check the person is in scope first. */
+jn_err store_photo_put(stx *t, int64_t person_id, const char *mime, int64_t size, const char *sha256,
+		       const char *b64, const char *by);
+jn_err store_photo_get(stx *t, int64_t person_id, char mime[16], char **b64, int64_t *size, char sha256[65]);
+
 typedef struct objection {
 	int64_t id, batch_id, candidate_id; /* candidate 0: about the batch */
 	char content[1024], contact[256];

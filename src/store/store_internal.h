@@ -58,6 +58,12 @@ void rows_copy(const db_driver *d, db_rows *r, int col, char *dst, size_t cap);
 		return cb->fn(cb->ctx, &row);                                                                   \
 	}
 
+/* Reads the one row of sql ($1 = key) with the columns label, size,
+ * sha256, data_b64 (a file kept as base64); *b64 malloc'd.  JN_ENOTFOUND
+ * when there is no row. */
+jn_err store_blob_get(stx *t, const char *sql, int64_t key, char *label, size_t labelcap, char **b64,
+		      int64_t *size, char sha256[65]);
+
 /* Fills lo/hi so that "col >= lo AND col < hi" selects every code under the
  * region code given (see region_prefix). */
 void region_range(const char *code6, char lo[8], char hi[8]);

@@ -121,7 +121,7 @@ def hist(p, num, level, issued, occ=WELDER, body=None, status="有效", revoked=
 def setup(srv):
     R.where = "setup"
     r = srv.cli("init", "--db", srv.db)
-    R.check(r.returncode == 0 and "版本 5" in r.stdout.decode(), "init: schema version 5", r.stdout.decode() + r.stderr.decode())
+    R.check(r.returncode == 0 and "版本 6" in r.stdout.decode(), "init: schema version 6", r.stdout.decode() + r.stderr.decode())
     r = srv.cli("user", "add", "--db", srv.db, "--username", "admin", "--role", "admin", stdin=(PW + "\n").encode())
     R.check(r.returncode == 0, "user add admin", r.stderr.decode())
     srv.start()
@@ -988,7 +988,19 @@ def test_credentials():
     cert = (j.get("items") or [{}])[0] if st == 200 else {}
     num = cert.get("number", "")
     R.check(bool(NUMBER_RE.match(num)), "a valid certificate of 红塔's region", j)
-    st, jwt, h = call("GET", f"/api/v1/certificates/{num}/credential", raw=True)
+    nm = quote(cert.get("holder_name", ""))
+    st, j, _ = call("GET", f"/api/v1/certificates/{num}/credential")
+    R.check(st == 422 and j.get("code") == "invalid_input" and any(e["field"] == "name" and e["code"] == "required"
+                                                                for e in j.get("errors", [])),
+            "credential without login and without the holder's name: 422 naming the field", (st, j))
+    st1, b1, _ = call("GET", f"/api/v1/certificates/{num}/credential?name=%E9%94%99%E5%90%8D", raw=True)
+    st2, b2, _ = call("GET", f"/api/v1/certificates/{number('S', '000001', 26, 5, 999997)}/credential?name={nm}", raw=True)
+    R.check(st1 == st2 == 404 and b1 == b2, "a wrong name gets exactly the answer of an unknown number", (st1, b1, st2, b2))
+    st, jwt_own, _ = call("GET", f"/api/v1/certificates/{num}/credential", tok=T.C, raw=True)
+    R.check(st == 200 and jwt_own.count(b".") == 2, "signed in, in scope: the credential without the name", (st, jwt_own[:200]))
+    st, j, _ = call("GET", f"/api/v1/certificates/{num}/credential", tok=T.tok["qilin"])
+    R.check(st == 404, "signed in, out of scope (another county): 404", (st, j))
+    st, jwt, h = call("GET", f"/api/v1/certificates/{num}/credential?name={nm}", raw=True)
     parts = jwt.decode(errors="replace").split(".")
     R.check(st == 200 and h.get("content-type", "").startswith("application/jwt") and len(parts) == 3,
             "credential: 200 application/jwt, a compact JWS (public)", (st, h.get("content-type"), jwt[:200]))
@@ -1027,9 +1039,9 @@ def test_credentials():
         shutil.rmtree(d, ignore_errors=True)
     st, j, _ = call("GET", "/api/v1/certificates?status=pending&per_page=1", tok=T.A)
     pending = (j.get("items") or [{}])[0].get("number", "")
-    st, j, _ = call("GET", f"/api/v1/certificates/{pending}/credential")
+    st, j, _ = call("GET", f"/api/v1/certificates/{pending}/credential", tok=T.A)
     R.check(bool(pending) and st == 404 and j.get("code") == "not_found", "a pending certificate: 404 problem", (pending, st, j))
-    st, j, _ = call("GET", f"/api/v1/certificates/{number('S', '000001', 26, 5, 999998)}/credential")
+    st, j, _ = call("GET", f"/api/v1/certificates/{number('S', '000001', 26, 5, 999998)}/credential?name={nm}")
     R.check(st == 404 and j.get("code") == "not_found", "an unknown number: 404 problem", (st, j))
 
     R.where = "certificate pdf"
@@ -1053,6 +1065,89 @@ def test_credentials():
     own = (j.get("items") or [{}])[0].get("number", "")
     st, pdf, _ = call("GET", f"/api/v1/certificates/{own}.pdf", tok=T.E, raw=True)
     R.check(bool(own) and st == 200 and pdf[:5] == b"%PDF-", "the issuing body: a PDF", (own, st))
+    test_photo(num, cert)
+
+
+def png(w, h, rgb=(200, 120, 60)):
+    """A small valid PNG, made here."""
+    import struct
+    import zlib
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    raw = b"".join(b"\0" + bytes(rgb) * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_photo(num, cert):
+    """A worker's photo: uploaded by a clerk in scope or the worker, checked, audited, printed on the PDF."""
+    R.where = "photo"
+    st, full, _ = call("GET", f"/api/v1/certificates/{num}", tok=T.C)
+    pid = full.get("person_id")
+    st, pdf0, _ = call("GET", f"/api/v1/certificates/{num}.pdf", tok=T.C, raw=True)
+    images0 = pdf0.count(b"/Subtype /Image")
+    st, j, _ = call("GET", f"/api/v1/persons/{pid}/photo", tok=T.C)
+    R.check(st == 404, "no photo yet: 404", (st, j))
+    st, j, _ = call("PUT", f"/api/v1/persons/{pid}/photo", b"GIF89a not a photo", T.C)
+    R.check(st == 422 and any(e["field"] == "photo" and e["code"] == "invalid_format" for e in j.get("errors", [])),
+            "a GIF: 422 naming the photo and why", (st, j))
+    st, j, _ = call("PUT", f"/api/v1/persons/{pid}/photo", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, T.C)
+    R.check(st == 422 and any(e["code"] == "unreadable" for e in j.get("errors", [])),
+            "a broken PNG: 422 unreadable with the renderer's reason", (st, j))
+    st, j, _ = call("PUT", f"/api/v1/persons/{pid}/photo", b"", T.C)
+    R.check(st == 422 and any(e["code"] == "empty" for e in j.get("errors", [])), "no body: 422 empty", (st, j))
+    st = headers_only("PUT", f"/api/v1/persons/{pid}/photo", 2 * 1024 * 1024 + 1, T.C)
+    R.check(st == 413, "more than 2 MiB: 413 before the body is read", st)
+    st, j, _ = call("GET", f"/api/v1/persons/{pid}/photo", tok=T.C)
+    R.check(st == 404, "rejected uploads left nothing behind", (st, j))
+    img = png(358, 441)
+    st, j, _ = call("PUT", f"/api/v1/persons/{pid}/photo", img, T.tok["qilin"])
+    R.check(st == 404, "another county's clerk: 404", (st, j))
+    st, j, _ = call("PUT", f"/api/v1/persons/{pid}/photo", img, T.tok["qiye"])
+    R.check(st == 403, "an employer: 403", (st, j))
+    st, j, _ = call("PUT", f"/api/v1/persons/{pid}/photo", img, T.C)
+    R.check(st == 200 and j.get("mime") == "image/png" and j.get("size") == len(img) and
+            j.get("sha256") == hashlib.sha256(img).hexdigest(), "the county clerk in scope: stored, with its SHA-256", (st, j))
+    st, back, h = call("GET", f"/api/v1/persons/{pid}/photo", tok=T.C, raw=True)
+    R.check(st == 200 and back == img and h.get("content-type") == "image/png", "read back byte for byte", (st, h))
+    st, a, _ = call("GET", f"/api/v1/audit?subject=person:{pid}&action=person.photo", tok=T.A)
+    R.check(st == 200 and a["items"] and a["items"][0]["actor"] == "hongta", "the upload is audited person.photo", a)
+    st, a, _ = call("GET", f"/api/v1/audit?subject=person:{pid}&action=read.person.photo", tok=T.A)
+    R.check(st == 200 and len(a["items"]) >= 1, "reading it is audited read.person.photo", a)
+    st, pdf1, _ = call("GET", f"/api/v1/certificates/{num}.pdf", tok=T.C, raw=True)
+    R.check(st == 200 and pdf1.count(b"/Subtype /Image") == images0 + 1,
+            "the certificate PDF now carries the photo (one image more)", (images0, pdf1.count(b"/Subtype /Image")))
+    wk = T.P["wk"]["id"]
+    st, j, _ = call("PUT", f"/api/v1/persons/{wk}/photo", png(40, 50, (10, 10, 10)), T.tok["worker"])
+    R.check(st == 200, "a worker sets their own photo", (st, j))
+    st, j, _ = call("PUT", f"/api/v1/persons/{pid}/photo", img, T.tok["worker"]) if pid != wk else (404, {}, {})
+    R.check(st == 404, "a worker cannot touch another's photo", (st, j))
+
+    R.where = "cli documents"
+    d = tmpdir()
+    try:
+        out = os.path.join(d, "c.pdf")
+        r = T.srv.cli("cert", "pdf", num, "--out", out, "--site", "https://jineng.example.cn", "--as", "hongta",
+                      "--db", T.srv.db)
+        data = open(out, "rb").read() if os.path.exists(out) else b""
+        R.check(r.returncode == 0 and data[:5] == b"%PDF-" and data.count(b"/Subtype /Image") == images0 + 1,
+                "jineng cert pdf --as a clerk in scope: the PDF with the photo", r.stderr.decode())
+        r = T.srv.cli("cert", "pdf", num, "--out", os.path.join(d, "x.pdf"), "--as", "qilin", "--db", T.srv.db)
+        R.check(r.returncode == 1 and "not_found" in r.stderr.decode(), "jineng cert pdf --as another county: refused",
+                r.stderr.decode())
+        r = T.srv.cli("cert", "credential", num, "--db", T.srv.db)
+        jf = os.path.join(d, "c.jwt")
+        with open(jf, "wb") as f:
+            f.write(r.stdout.strip())
+        v = T.srv.cli("verify-credential", jf)
+        R.check(r.returncode == 0 and r.stdout.count(b".") == 2 and v.returncode == 0,
+                "jineng cert credential prints a credential that jineng verify-credential accepts",
+                r.stderr.decode() + v.stdout.decode() + v.stderr.decode())
+        r = T.srv.cli("cert", "photo", str(pid), jf, "--db", T.srv.db)
+        R.check(r.returncode == 1 and "invalid_format" in r.stderr.decode(), "jineng cert photo with a non-image: refused",
+                r.stderr.decode())
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 if __name__ == "__main__":
