@@ -84,18 +84,8 @@ static void doc_problem(resp *out, jn_err e, const char *why)
 
 void api_cert_credential(req *r, resp *out)
 {
-	char addr[64];
-	if (req_client_addr(r, addr, sizeof addr) != 0)
-		snprintf(addr, sizeof addr, "unknown");
-	int wait = ratelimit_take_public(addr);
-	if (wait > 0) {
-		char detail[160];
-		snprintf(detail, sizeof detail, "查询过于频繁，请%d秒后再试（每个地址每分钟最多%d次）", wait,
-			 ratelimit_public_per_minute());
-		resp_problem_code(out, 429, "rate_limited", "查询过于频繁", detail);
-		out->retry_after = wait;
+	if (resp_rate_limited(r, out))
 		return;
-	}
 	/* Anyone may have the credential of a certificate whose number and
 	 * holder's name they know — the same test as /verify, so a number
 	 * alone never reveals whose it is; a signed-in caller gets those in

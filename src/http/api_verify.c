@@ -13,18 +13,8 @@
 
 void api_verify(req *r, resp *out)
 {
-	char addr[64];
-	if (req_client_addr(r, addr, sizeof addr) != 0)
-		snprintf(addr, sizeof addr, "unknown");
-	int wait = ratelimit_take_public(addr);
-	if (wait > 0) {
-		char detail[160];
-		snprintf(detail, sizeof detail, "查询过于频繁，请%d秒后再试（每个地址每分钟最多%d次）", wait,
-			 ratelimit_public_per_minute());
-		resp_problem_code(out, 429, "rate_limited", "查询过于频繁", detail);
-		out->retry_after = wait;
+	if (resp_rate_limited(r, out))
 		return;
-	}
 	int bad = 0;
 	const char *number = req_query(r, "number", 64, &bad), *name = req_query(r, "name", 200, &bad);
 	if (resp_bad_query(out, bad, NULL))

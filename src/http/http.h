@@ -207,6 +207,9 @@ void ratelimit_public_set(int per_minute);
 int ratelimit_public_per_minute(void);
 /* ratelimit_take with that limit; always 0 when it is off. */
 int ratelimit_take_public(const char *addr);
+/* Takes a token of the public limit for the request's client address; 1
+ * (with out answered 429 and Retry-After) when there is none left. */
+int resp_rate_limited(req *r, resp *out);
 /* The request and response schemas of these routes (openapi.c adds them). */
 void cert_openapi_schemas(json_t *schemas);
 void api_conditions_list(req *r, resp *out);

@@ -87,3 +87,19 @@ int ratelimit_take(const char *addr, double per_minute, double burst)
 	pthread_mutex_unlock(&mu);
 	return wait;
 }
+
+int resp_rate_limited(req *r, resp *out)
+{
+	char addr[64];
+	if (req_client_addr(r, addr, sizeof addr) != 0)
+		snprintf(addr, sizeof addr, "unknown");
+	int wait = ratelimit_take_public(addr);
+	if (wait <= 0)
+		return 0;
+	char detail[160];
+	snprintf(detail, sizeof detail, "查询过于频繁，请%d秒后再试（每个地址每分钟最多%d次）", wait,
+		 ratelimit_public_per_minute());
+	resp_problem_code(out, 429, "rate_limited", "查询过于频繁", detail);
+	out->retry_after = wait;
+	return 1;
+}
