@@ -24,6 +24,15 @@ jn_err person_photo_put(store *s, const scope *sc, int64_t person_id, const unsi
 {
 	if (len > PHOTO_MAX_BYTES)
 		return JN_ETOOLARGE;
+	stx *t;
+	jn_err e = stx_begin(s, 1, &t);
+	if (e)
+		return e;
+	person p;
+	char sha[65], *b64 = NULL, before[65] = "", old_mime[16];
+	/* out of scope is "no such person" before anything about the photo */
+	if ((e = store_person_get(t, sc, person_id, &p)) != JN_OK)
+		return tx_end(t, e);
 	const char *mime = photo_mime(data, len);
 	char why[256] = "";
 	if (len == 0)
@@ -33,15 +42,7 @@ jn_err person_photo_put(store *s, const scope *sc, int64_t person_id, const unsi
 	else if (cert_photo_check(data, len, why, sizeof why) != CERT_PDF_OK)
 		fe_add(fe, "photo", "unreadable", "照片无法读取：%s", why);
 	if (fe->count)
-		return JN_EINVAL;
-	stx *t;
-	jn_err e = stx_begin(s, 1, &t);
-	if (e)
-		return e;
-	person p;
-	char sha[65], *b64 = NULL, before[65] = "", old_mime[16];
-	if ((e = store_person_get(t, sc, person_id, &p)) != JN_OK)
-		return tx_end(t, e);
+		return tx_end(t, JN_EINVAL);
 	char *old = NULL;
 	int64_t old_size = 0;
 	jn_err ge = store_photo_get(t, p.id, old_mime, &old, &old_size, before);
