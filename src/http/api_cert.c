@@ -76,26 +76,11 @@ void api_person_certs(req *r, resp *out)
 	resp_outcome(out, e, NULL, j, 200);
 }
 
-static int flag(req *r, const char *name, int *bad)
-{
-	const char *v = req_query(r, name, 5, bad);
-	return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
-}
-
 void api_import_certs(req *r, resp *out)
 {
-	int bad = 0;
 	import_opts o = {0};
-	o.dry_run = flag(r, "dry_run", &bad);
-	o.partial = flag(r, "partial", &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", NULL);
+	if (req_import(r, out, &o) != 0)
 		return;
-	}
-	if (!r->body_len) {
-		resp_problem_code(out, 400, "empty_body", "请求体为空", "请在请求体中上传 CSV 或 XLSX 文件");
-		return;
-	}
 	import_report rep;
 	jn_err e = import_certificates(r->store, &r->sc, r->body, r->body_len, &o, &rep);
 	json_t *j = import_report_json(&rep);

@@ -12,20 +12,28 @@ static int flag(req *r, const char *name, int *bad)
 	return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
 }
 
+int req_import(req *r, resp *out, import_opts *o)
+{
+	int bad = 0;
+	o->dry_run = flag(r, "dry_run", &bad);
+	o->partial = flag(r, "partial", &bad);
+	if (bad) {
+		resp_problem_code(out, 400, "bad_query", "查询参数无效", NULL);
+		return -1;
+	}
+	if (!r->body_len) {
+		resp_problem_code(out, 400, "empty_body", "请求体为空", "请在请求体中上传 CSV 或 XLSX 文件");
+		return -1;
+	}
+	return 0;
+}
+
 void api_import_persons(req *r, resp *out)
 {
 	int bad = 0;
 	import_opts o = {0};
-	o.dry_run = flag(r, "dry_run", &bad);
-	o.partial = flag(r, "partial", &bad);
-	if (bad) {
-		resp_problem_code(out, 400, "bad_query", "查询参数无效", NULL);
+	if (req_import(r, out, &o) != 0)
 		return;
-	}
-	if (!r->body_len) {
-		resp_problem_code(out, 400, "empty_body", "请求体为空", "请在请求体中上传 CSV 或 XLSX 文件");
-		return;
-	}
 	if (flag(r, "async", &bad)) {
 		/* In the background: the answer is the job, to be polled. */
 		const char *name = req_query(r, "name", 180, &bad);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "app/app.h"
 #include "app/keyring.h"
 #include "core/model.h"
 #include "store/store.h"
@@ -86,6 +87,9 @@ int64_t req_id(req *r, const char *name, const char *what, jn_fields *fe, int *b
 /* Answers a query that failed: 400 bad_query when bad (too long or not
  * UTF-8), else 422 with fe when it holds reasons.  1 when it answered. */
 int resp_bad_query(resp *out, int bad, const jn_fields *fe);
+/* An import's query (dry_run, partial) into o, and a body to import; 0, or
+ * -1 with out answered (api_import.c). */
+int req_import(req *r, resp *out, import_opts *o);
 /* A region filter: six digits, copied to out, or a reason in fe. */
 void req_region(const char *v, char out[7], jn_fields *fe);
 /* Parses the body as a JSON object; on failure fills out with a 400. */
