@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/certify.h"
+#include "core/idcard.h"
 #include "core/mask.h"
 #include "core/text.h"
 
@@ -26,6 +27,8 @@ json_t *cert_json(const certificate *c, int masked)
 	json_object_set_new(j, "holder_name", json_string(c->holder_name));
 	json_object_set_new(j, "id_type", json_string(c->id_type));
 	json_object_set_new(j, "id_number", json_string(idn));
+	const char *g = id_gender_zh(c->id_number);
+	json_object_set_new(j, "gender", g ? json_string(g) : json_null());
 	json_object_set_new(j, "occupation", json_string(c->occupation));
 	json_object_set_new(j, "occupation_name", json_string(c->occupation_name));
 	json_object_set_new(j, "direction", json_string(c->direction));

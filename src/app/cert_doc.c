@@ -8,16 +8,10 @@
 #include "app/certify.h"
 #include "app/credential.h"
 #include "core/cert.h"
+#include "core/idcard.h"
 #include "core/mask.h"
 #include "core/text.h"
 #include "io/cert_pdf.h"
-
-static const char *gender_of(const char *id)
-{
-	if (strlen(id) != 18 || id[16] < '0' || id[16] > '9')
-		return NULL;
-	return (id[16] - '0') % 2 ? "男" : "女";
-}
 
 /* The issued certificate in sc, its issuer, and (when photo is not NULL)
  * the holder's photo; JN_ENOTFOUND for unknown, out of scope or pending. */
@@ -54,7 +48,7 @@ static char *sign(const keyring *kr, const certificate *c, const char *issuer, c
 		.number = c->number,
 		.holder_name = c->holder_name,
 		.holder_id_masked = masked,
-		.gender = gender_of(c->id_number),
+		.gender = id_gender_zh(c->id_number),
 		.occupation_code = c->occupation[0] ? c->occupation : NULL,
 		.occupation_name = c->occupation_name[0] ? c->occupation_name : NULL,
 		.level_name = l ? l->name : NULL,
@@ -137,7 +131,7 @@ jn_err cert_pdf(store *s, const scope *sc, const keyring *kr, const char *number
 	cert_print p = {
 		.number = c.number,
 		.holder_name = c.holder_name,
-		.gender = gender_of(c.id_number),
+		.gender = id_gender_zh(c.id_number),
 		.id_number = c.id_number,
 		.occupation_code = c.occupation,
 		.occupation_name = c.occupation_name,

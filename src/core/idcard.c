@@ -219,3 +219,10 @@ void id_status_message(id_status st, const id_info *info, char *buf, size_t cap)
 		break;
 	}
 }
+
+const char *id_gender_zh(const char *number18)
+{
+	if (!number18 || strlen(number18) != 18 || number18[16] < '0' || number18[16] > '9')
+		return NULL;
+	return (number18[16] - '0') % 2 ? "男" : "女";
+}

@@ -40,6 +40,10 @@ typedef struct id_info {
  * far as parsing got. */
 id_status id_parse(const char *s, size_t len, int today, id_info *info);
 
+/* "男" or "女" from the 17th digit of a stored (normalised, 18-character)
+ * number, or NULL for anything else (a passport, a foreign ID). */
+const char *id_gender_zh(const char *number18);
+
 /* The check character for the first 17 digits of an 18-digit number. */
 char id_check_char(const char *first17);
 

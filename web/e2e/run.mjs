@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
+import { certScenarios } from './cert.mjs'
 
 const BASE = process.env.BASE
 const PW = JSON.parse(process.env.PASSWORDS || '{}')
@@ -295,6 +296,9 @@ await scenario('worker', async () => {
   check(true, 'a worker cannot open the worker search')
   await page.close()
 })
+
+// ---------------------------------------------------------------- certification (cert.mjs)
+await certScenarios({ BASE, PW, check, shot, fits, newPage, login, logout, text, fieldError, scenario, idNumber, browser })
 
 await browser.close()
 console.log(`web[${ENGINE}]: ${passed} passed, ${failed} failed`)

@@ -65,10 +65,11 @@ export const put = (path, body, params) => send('PUT', path, body, params)
 export const del = (path) => send('DELETE', path)
 
 // Uploads a file as the raw request body; onProgress(fraction) while sending.
-export function upload(path, file, params, onProgress) {
+// method: POST (imports) or PUT (a candidate's evidence file).
+export function upload(path, file, params, onProgress, method = 'POST') {
   return new Promise((resolve, reject) => {
     const x = new XMLHttpRequest()
-    x.open('POST', '/api/v1' + path + qs(params))
+    x.open(method, '/api/v1' + path + qs(params))
     if (session.token) x.setRequestHeader('Authorization', 'Bearer ' + session.token)
     x.setRequestHeader('Content-Type', 'application/octet-stream')
     x.upload.onprogress = (e) => e.lengthComputable && onProgress && onProgress(e.loaded / e.total)
@@ -99,4 +100,15 @@ export async function download(path, params, fallbackName) {
   a.click()
   setTimeout(() => { URL.revokeObjectURL(a.href); a.remove() }, 1000)
   return name
+}
+
+// Fetches a file with the token (a certificate's PDF) for the page to show:
+// { blob, name }.  Refusals throw ApiError like everything else.
+export async function fetchBlob(path, params) {
+  const res = await fetch('/api/v1' + path + qs(params), { headers: headers({ Accept: '*/*' }) })
+  if (!res.ok) await handle(res)
+  const blob = await res.blob()
+  const cd = res.headers.get('Content-Disposition') || ''
+  const m = /filename\*=UTF-8''([^;]+)/i.exec(cd) || /filename="?([^";]+)"?/i.exec(cd)
+  return { blob, name: m ? decodeURIComponent(m[1]) : '' }
 }

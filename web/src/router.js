@@ -1,6 +1,7 @@
 // router.js — the pages, who may open each, and the menu built from them.
-// Later systems (certification, training, …) add their routes here with
-// the roles that use them; the menu follows.
+// Each system (certification here; training, … later) adds its routes with
+// the roles that use them; the menu follows.  /verify is public: anyone
+// checks a certificate there, on a phone, without logging in.
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, hasRole, isTopAdmin } from './session.js'
 
@@ -16,7 +17,15 @@ export const routes = [
   { path: '/imports', name: 'imports', component: () => import('./pages/Imports.vue'), meta: { title: '批量导入', icon: 'Upload', roles: STAFF, menu: true } },
   { path: '/orgs', name: 'orgs', component: () => import('./pages/Orgs.vue'), meta: { title: '机构', icon: 'OfficeBuilding', roles: STAFF, menu: true } },
   { path: '/my-org', name: 'my-org', component: () => import('./pages/MyOrg.vue'), meta: { title: '本机构', icon: 'OfficeBuilding', roles: ORGS, menu: true } },
+  { path: '/evaluators', name: 'evaluators', component: () => import('./pages/Evaluators.vue'), meta: { title: '评价机构', icon: 'School', roles: [...STAFF, 'evaluator'], menu: true } },
+  { path: '/evaluators/:id(\\d+)', name: 'evaluator', component: () => import('./pages/EvaluatorDetail.vue'), meta: { title: '评价机构', roles: [...STAFF, 'evaluator'] } },
+  { path: '/batches', name: 'batches', component: () => import('./pages/Batches.vue'), meta: { title: '认定批次', icon: 'Tickets', roles: [...STAFF, 'evaluator'], menu: true } },
+  { path: '/batches/:id(\\d+)', name: 'batch', component: () => import('./pages/BatchDetail.vue'), meta: { title: '认定批次', roles: [...STAFF, 'evaluator'] } },
+  { path: '/certificates', name: 'certificates', component: () => import('./pages/Certificates.vue'), meta: { title: '证书', icon: 'Medal', roles: [...STAFF, 'evaluator'], menu: true } },
+  { path: '/certificates/:number([A-Za-z0-9]+)', name: 'certificate', component: () => import('./pages/CertificateDetail.vue'), meta: { title: '证书', roles: [...STAFF, 'evaluator', 'worker'] } },
+  { path: '/verify', name: 'verify', component: () => import('./pages/Verify.vue'), meta: { public: true, bare: true, title: '证书查验' } },
   { path: '/me', name: 'me', component: () => import('./pages/PersonDetail.vue'), meta: { title: '我的档案', icon: 'Postcard', roles: ['worker'], menu: true, self: true } },
+  { path: '/my-certificates', name: 'my-certificates', component: () => import('./pages/Certificates.vue'), meta: { title: '我的证书', icon: 'Medal', roles: ['worker'], menu: true } },
   { path: '/accounts', name: 'accounts', component: () => import('./pages/Accounts.vue'), meta: { title: '账号管理', icon: 'Key', roles: ['admin'], menu: true } },
   { path: '/audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { title: '审计日志', icon: 'Document', roles: ['admin'], topAdmin: true, menu: true } },
   { path: '/:rest(.*)*', name: 'notfound', component: () => import('./pages/NotFound.vue'), meta: { title: '页面不存在' } },
