@@ -37,6 +37,20 @@ function idNumber(county, birth, seq) {
   return body + '10X98765432'[sum % 11]
 }
 
+// ---- a small valid PNG (for the photo upload)
+import { deflateSync, crc32 } from 'node:zlib'
+function png(w, h) {
+  const chunk = (t, d) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(d.length)
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(t), d])) >>> 0)
+    return Buffer.concat([len, Buffer.from(t), d, crc])
+  }
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr.set([8, 2, 0, 0, 0], 8)
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0x7a)])
+  const raw = Buffer.concat(Array.from({ length: h }, () => row))
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+}
+
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] })
 
 async function newPage(viewport = { width: 1366, height: 768 }) {
@@ -290,6 +304,15 @@ await scenario('worker', async () => {
   await page.waitForSelector('.el-message--success')
   await page.waitForFunction(() => (document.querySelector('[data-test=person-phone]')?.innerText || '').includes('13700001111'))
   check(true, 'the worker sees the new phone number')
+  // the photo printed on certificates: a GIF is refused, a PNG shown
+  await page.setInputFiles('[data-test=photo-input]', { name: 'a.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a not a photo') })
+  await page.waitForSelector('.el-message--error')
+  check((await text(page, '.el-message--error')).includes('JPEG 或 PNG'), 'a GIF photo is refused, saying why')
+  await page.setInputFiles('[data-test=photo-input]', { name: 'me.png', mimeType: 'image/png', buffer: png(105, 147) })
+  await page.waitForSelector('[data-test=photo-img]')
+  const natural = await page.locator('[data-test=photo-img]').evaluate((img) => img.complete ? img.naturalWidth : 0)
+  check(natural === 105, 'the worker uploads a photo and sees it', String(natural))
+  await fits(page, 'my record with the photo on a phone')
   await shot(page, 'worker-record')
   await page.goto(BASE + '/persons')
   await page.waitForURL('**/?denied=**')
