@@ -14,6 +14,7 @@
 
 #include "app/app.h"
 #include "app/cert_doc.h"
+#include "io/cert_pdf.h"
 #include "cli/cli.h"
 
 #define MAX_OPTS 64
@@ -482,6 +483,8 @@ static int cert_document(const args *a, int is_pdf)
 	jn_err e = is_pdf ? cert_pdf(s, &sc, kr, a->pos[0], site, &doc, &len, why, sizeof why)
 			  : cert_credential(s, &sc, kr, a->pos[0], NULL, site, &jwt, why, sizeof why);
 	keyring_free(kr);
+	if (is_pdf)
+		cert_pdf_thread_done();
 	if (jwt) {
 		doc = (unsigned char *)jwt;
 		len = strlen(jwt);

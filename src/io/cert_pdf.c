@@ -508,3 +508,5 @@ int cert_pdf_render(const cert_print *c, unsigned char **out, size_t *outlen, ch
 	certpdf_qr_free(qr);
 	return rc;
 }
+
+void cert_pdf_thread_done(void) { pango_cairo_font_map_set_default(NULL); }

@@ -60,6 +60,11 @@ typedef enum cert_pdf_rc {
  * people) says why. */
 int cert_pdf_render(const cert_print *c, unsigned char **out, size_t *outlen, char *err, size_t errcap);
 
+/* Lets go of this thread's fonts (pango's per-thread font map).  A thread
+ * that exits does so by itself; the main thread of a command that printed
+ * calls this before it returns, so nothing is left for the leak check. */
+void cert_pdf_thread_done(void);
+
 /* CERT_PDF_OK when p (n bytes) is a JPEG or PNG photo the certificate can
  * print (readable, at most 10,000 pixels a side); otherwise the reason in
  * err.  For checking a photo when it is uploaded, not when it is printed. */
