@@ -203,7 +203,10 @@ export async function certScenarios(t) {
     await login(page, 'hongta')
     await page.click('[data-test=menu-batches]')
     await page.click('[data-test=todo-submitted]')
-    await page.waitForFunction((id) => [...document.querySelectorAll('[data-test=batches-table] .el-table__row td:first-child')].some((td) => td.innerText.trim() === String(id)), batchId)
+    // the filtered list has arrived: our batch is in it and nothing else is in another state
+    // (waiting for our batch alone could read the unfiltered list the page showed first)
+    await page.waitForFunction((id) => [...document.querySelectorAll('[data-test=batches-table] .el-table__row td:first-child')].some((td) => td.innerText.trim() === String(id)) &&
+      [...document.querySelectorAll('[data-test=batches-table] [data-test=batch-state]')].every((x) => x.innerText.trim() === '已提交'), batchId, { timeout: 10000 }).catch(() => {})
     const states = await page.locator('[data-test=batches-table] [data-test=batch-state]').allInnerTexts()
     check(states.length > 0 && states.every((x) => x.trim() === '已提交'), 'the county\'s to-do lists the submitted batches', states.join(','))
     await page.goto(`${BASE}/batches/${batchId}`)
