@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # bench/run.sh [N] — jineng's benchmark: import, search, HTTP and memory
-# figures next to the engines' and servers' own (see bench/README.md).
+# figures next to the engines' and servers' own, and the certification
+# figures (bench/cert.sh) — see bench/README.md.
 #
 #   bench/run.sh            N = 100000 persons
 #   bench/run.sh 1000000    the figures the issue asks for
+#   PARTS=cert OUT=bench/results-cert.md bench/run.sh
+#                           only the certification figures
 #
 # Writes bench/results.md (OUT=… to write elsewhere).  Everything runs on
 # 127.0.0.1 on free ports in a temporary directory; every process started
@@ -20,6 +23,12 @@
 #   SKIP_PG=1         leave out PostgreSQL
 #   BUDGET=2100       seconds; optional parts are skipped once past it
 #   KEEP_WORK=1       keep the temporary directory
+#   PARTS="main cert" which parts: main = import, search, HTTP, memory (a–d);
+#                     cert = certification (e, bench/cert.sh); SKIP_CERT=1
+#                     is PARTS=main
+#   CERT_N=100000     candidates in the batch issued (e); its other knobs
+#                     (CERT_RUNS, CERT_STEP_TIMEOUT, CERT_BUDGET, CERT_PATHS)
+#                     are described at the top of bench/cert.sh
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +50,11 @@ SKIP_PG=${SKIP_PG:-0}
 BUDGET=${BUDGET:-2100}
 OUT=${OUT:-$ROOT/bench/results.md}
 SEED=${SEED:-1}
+PARTS=${PARTS:-main cert}
+if [ "${SKIP_CERT:-0}" = 1 ]; then PARTS=${PARTS//cert/}; fi
+for p in $PARTS; do case $p in main | cert) ;; *) echo "bench/run.sh: PARTS: unknown part $p (main, cert)" >&2; exit 2 ;; esac; done
+[ -n "${PARTS// /}" ] || { echo "bench/run.sh: PARTS is empty" >&2; exit 2; }
+want() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 FILTERS=("region=530402&level_min=3&per_page=20" "region=530400&level_min=4&per_page=20" "occupation=6-18-02-04&per_page=20" "q=%E5%BC%A0&per_page=20")
 
 START=$(date +%s)
@@ -83,6 +97,59 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+count_sqlite() { sqlite3 "$1" "SELECT COUNT(*) FROM persons"; }
+fresh_sqlite() { rm -f "$1" "$1-wal" "$1-shm"; "$BIN" init --db "sqlite:$1" >/dev/null; }
+
+start_jineng() { # URL [serve options] -> sets SPORT SPID
+	SPORT=$(lat free-port)
+	"$BIN" serve --db "$1" --listen "127.0.0.1:$SPORT" "${@:2}" 2>>"$WORK/serve.log" &
+	SPID=$!
+	PIDS+=("$SPID")
+	lat wait "$SPORT" 20 || die "jineng serve did not come up (see $WORK/serve.log)"
+}
+
+# wrk_run FIG NAME URL RUN [wrk options]: one wrk run, recorded as FIG.NAME
+# (WRK_C connections, 32 unless set)
+wrk_run() {
+	local fig=$1 name=$2 url=$3 i=$4
+	shift 4
+	timeout -k 5 $((WRK_SECONDS + 60)) wrk -t2 -c"${WRK_C:-32}" -d"${WRK_SECONDS}s" --latency "$@" "$url" >"$WORK/wrk.out" 2>&1 ||
+		die "wrk against $name"
+	local j
+	j=$(python3 - "$WORK/wrk.out" <<'PY'
+import json, re, sys
+t = open(sys.argv[1]).read()
+def us(s):
+    m = re.match(r"([\d.]+)(us|ms|s)", s)
+    v = float(m.group(1))
+    return v * {"us": 1, "ms": 1000, "s": 1e6}[m.group(2)]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+reqs = int(re.search(r"(\d+) requests in", t).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+errs = re.search(r"Socket errors: (.*)", t)
+lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", t, re.M))
+print(json.dumps({"rps": rps, "requests": reqs, "non2xx": int(non2xx.group(1)) if non2xx else 0,
+                  "socket_errors": errs.group(1) if errs else "", "p50_us": us(lat["50"]), "p99_us": us(lat["99"])}))
+PY
+)
+	record "$fig.$name" "$i" "\"res\": $j"
+	log "$fig $name run $i: $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rps"])' "$j") req/s"
+}
+
+# The throwaway PostgreSQL cluster, started by the first part that needs it.
+PGURL=
+PGPORT=
+pg_up() {
+	[ -n "$PGURL" ] && return 0
+	PGDIR=$WORK/pg
+	PGURL=$("$ROOT/scripts/pg-test.sh" start "$PGDIR") || die "cannot start PostgreSQL"
+	PGPORT=$(cat "$PGDIR/port")
+}
+pgdb_url() { echo "postgresql://jineng:jineng@127.0.0.1:$PGPORT/$1"; }
+newdb() { "$ROOT/scripts/pg-test.sh" newdb "$PGDIR" "$1" >/dev/null && "$BIN" init --db "$(pgdb_url "$1")" >/dev/null; }
+dropdb_() { psql -X -q "$(pgdb_url postgres)" -c "DROP DATABASE $1" >/dev/null; }
+count_pg() { psql -X -Atq "$(pgdb_url "$1")" -c "SELECT COUNT(*) FROM persons"; }
+
 # ---------------------------------------------------------------- build
 build_ok=0
 for try in 1 2 3 4 5; do
@@ -91,8 +158,10 @@ for try in 1 2 3 4 5; do
 	sleep 60
 done
 [ "$build_ok" = 1 ] || { cat "$WORK/make.log" >&2; die "cannot build build/jineng"; }
-# Our own copy: others may rebuild build/jineng while we measure.
+# Our own copy: others may rebuild build/jineng while we measure (and of
+# the library, for bench/credbench.c and bench/pdfbench.c).
 cp build/jineng "$WORK/jineng"
+cp build/libjineng.a "$WORK/libjineng.a"
 JN_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 JN_DIRTY=$(git status --porcelain -uno -- src data Makefile 2>/dev/null | wc -l)
 BIN=$WORK/jineng
@@ -106,6 +175,8 @@ HAVE_NGINX=1
 command -v nginx >/dev/null || HAVE_NGINX=0
 log "N=$N, work directory $WORK"
 
+# The main part (a–d), not indented: everything down to part e.
+if want main; then
 # ---------------------------------------------------------------- data
 CSV=$WORK/persons.csv
 VALUES=$WORK/values.csv
@@ -127,9 +198,6 @@ CREATE TEMP TABLE v (id_number TEXT, name TEXT, gender TEXT, birth_date TEXT, re
 INSERT INTO persons ($COLS) SELECT $COLS FROM v;
 COMMIT;
 EOF
-
-count_sqlite() { sqlite3 "$1" "SELECT COUNT(*) FROM persons"; }
-fresh_sqlite() { rm -f "$1" "$1-wal" "$1-shm"; "$BIN" init --db "sqlite:$1" >/dev/null; }
 
 # ---------------------------------------------------------------- a. import, SQLite
 loadavg "import (SQLite)" 1
@@ -167,17 +235,10 @@ rm -f "$WORK"/shell.db*
 record sizes 1 "\"sqlite_db_bytes\": $(stat -c %s "$SDB"), \"audit_rows\": $(sqlite3 "$SDB" 'SELECT COUNT(*) FROM audit')"
 
 # ---------------------------------------------------------------- a. import, PostgreSQL
-PGURL=
 PG_KEEP_DB=
 if [ "$HAVE_PG" = 1 ] && ! over_budget; then
 	loadavg "import (PostgreSQL)" 2
-	PGDIR=$WORK/pg
-	PGURL=$("$ROOT/scripts/pg-test.sh" start "$PGDIR") || die "cannot start PostgreSQL"
-	PGPORT=$(cat "$PGDIR/port")
-	pgdb_url() { echo "postgresql://jineng:jineng@127.0.0.1:$PGPORT/$1"; }
-	newdb() { "$ROOT/scripts/pg-test.sh" newdb "$PGDIR" "$1" >/dev/null && "$BIN" init --db "$(pgdb_url "$1")" >/dev/null; }
-	dropdb_() { psql -X -q "$(pgdb_url postgres)" -c "DROP DATABASE $1" >/dev/null; }
-	count_pg() { psql -X -Atq "$(pgdb_url "$1")" -c "SELECT COUNT(*) FROM persons"; }
+	pg_up
 	# PG_KEEP_DB: a database jineng imported all N rows into, kept for the search figure
 	pg_import_runs() { # ROWS RUNS
 		local rows=$1 runs=$2 i src=$CSV vsrc=$VALUES
@@ -249,14 +310,6 @@ else
 fi
 
 # ---------------------------------------------------------------- b. search
-start_jineng() { # URL -> sets SPORT SPID
-	SPORT=$(lat free-port)
-	"$BIN" serve --db "$1" --listen "127.0.0.1:$SPORT" 2>>"$WORK/serve.log" &
-	SPID=$!
-	PIDS+=("$SPID")
-	lat wait "$SPORT" 20 || die "jineng serve did not come up (see $WORK/serve.log)"
-}
-
 search_bench() { # ENGINE URL SQLKIND
 	local engine=$1 url=$2 kind=$3
 	echo password123 | "$BIN" user add --username bench --role admin --db "$url" >/dev/null || die "user add"
@@ -387,32 +440,6 @@ for s in "${SERVERS[@]}"; do
 	wrk -t2 -c32 -d2s "http://127.0.0.1:$2/health" >/dev/null # warm-up
 done
 record health.same 1 "\"same_body\": $same, \"body\": $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$jb"), \"nginx_workers\": \"$NGINX_WORKERS\""
-# wrk_run FIG NAME URL RUN [wrk options]: one wrk run, recorded as FIG.NAME
-wrk_run() {
-	local fig=$1 name=$2 url=$3 i=$4
-	shift 4
-	timeout -k 5 $((WRK_SECONDS + 60)) wrk -t2 -c32 -d"${WRK_SECONDS}s" --latency "$@" "$url" >"$WORK/wrk.out" 2>&1 ||
-		die "wrk against $name"
-	local j
-	j=$(python3 - "$WORK/wrk.out" <<'PY'
-import json, re, sys
-t = open(sys.argv[1]).read()
-def us(s):
-    m = re.match(r"([\d.]+)(us|ms|s)", s)
-    v = float(m.group(1))
-    return v * {"us": 1, "ms": 1000, "s": 1e6}[m.group(2)]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-reqs = int(re.search(r"(\d+) requests in", t).group(1))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-errs = re.search(r"Socket errors: (.*)", t)
-lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", t, re.M))
-print(json.dumps({"rps": rps, "requests": reqs, "non2xx": int(non2xx.group(1)) if non2xx else 0,
-                  "socket_errors": errs.group(1) if errs else "", "p50_us": us(lat["50"]), "p99_us": us(lat["99"])}))
-PY
-)
-	record "$fig.$name" "$i" "\"res\": $j"
-	log "$fig $name run $i: $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rps"])' "$j") req/s"
-}
 for i in $(seq 1 "$RUNS"); do
 	for s in "${SERVERS[@]}"; do
 		set -- $s
@@ -444,8 +471,16 @@ record mem.serve.health.httpref 1 "\"vmhwm_kb\": $(lat vmhwm "$RPID")"
 for p in "${PIDS[@]}"; do stop_pid "$p"; done
 PIDS=()
 
+fi # want main
+
+# ---------------------------------------------------------------- e. certification
+if want cert; then
+	source "$ROOT/bench/cert.sh"
+	cert_part
+fi
+
 # ---------------------------------------------------------------- report
-loadavg "end" 6
-record meta 1 "\"n\": $N, \"runs\": $RUNS, \"import_runs\": $IMPORT_RUNS, \"reqs\": $REQS, \"lat_maxsec\": $LAT_MAXSEC, \"wrk_seconds\": $WRK_SECONDS, \"seed\": $SEED, \"total_seconds\": $(elapsed), \"pg_import_n\": \"$PG_IMPORT_N\", \"commit\": \"$JN_COMMIT\", \"dirty_files\": $JN_DIRTY"
+loadavg "end" 99
+record meta 1 "\"n\": $N, \"runs\": $RUNS, \"import_runs\": $IMPORT_RUNS, \"reqs\": $REQS, \"lat_maxsec\": $LAT_MAXSEC, \"wrk_seconds\": $WRK_SECONDS, \"seed\": $SEED, \"total_seconds\": $(elapsed), \"pg_import_n\": \"$PG_IMPORT_N\", \"commit\": \"$JN_COMMIT\", \"dirty_files\": $JN_DIRTY, \"parts\": \"$PARTS\""
 python3 bench/report.py "$RES" "$OUT" || die "report.py"
 log "wrote $OUT"

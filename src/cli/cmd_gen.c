@@ -1,6 +1,8 @@
 /* cmd_gen.c — `jineng gen persons|orgs N`: realistic synthetic data, as the
  * spreadsheet a county office sends (CSV, GB18030 CSV or XLSX), with the
- * normalised rows beside it for the bench, or straight into a database.
+ * normalised rows beside it for the bench, or straight into a database;
+ * and `jineng gen batch N --into-db`: a certification batch of N scored
+ * candidates on the persons already there (app/gen_batch.h).
  * What the records look like is app/gen.c's business; this file parses the
  * arguments and moves the rows to where they go. */
 #include <errno.h>
@@ -15,16 +17,20 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/gen_batch.h"
 #include "cli/cli.h"
 #include "io/table.h"
 
 #define XLSX_MAX_ROWS 1048575 /* Excel's sheet, less the header */
 
 typedef struct gen_args {
-	int persons;  /* 1 persons, 0 orgs */
+	int persons;  /* 1 persons, 0 orgs (or batch) */
+	int batch;    /* 1 batch */
 	int64_t n;
 	uint64_t seed;
 	const char *format, *out, *normalised, *now, *datadir, *db;
+	const char *occupation, *state; /* batch */
+	int level;                      /* batch; 0 default */
 	int into_db;
 } gen_args;
 
@@ -34,6 +40,8 @@ static int usage(int rc)
 	       "                         [--now 时间] [--data 目录]\n"
 	       "      jineng gen orgs N [--seed S] [--format csv|csv-gb18030|xlsx] [-o 文件]\n"
 	       "      jineng gen persons|orgs N --into-db [--db URL] [--seed S]\n"
+	       "      jineng gen batch N --into-db [--db URL] [--seed S] [--occupation 职业] [--level 等级]\n"
+	       "                         [--state approved|notice]\n"
 	       "  生成 N 条逼真的模拟数据：曲靖、玉溪、红河各县区的人员（表头同导入模板：姓名、身份证号、性别、手机号、\n"
 	       "  所属地区、职业、技能等级、工作单位、文化程度）或机构（统一社会信用代码、名称、类型、所属地区、联系电话）。\n"
 	       "  身份证号有效且不重复（1985年前出生的约3%%用15位旧号），统一社会信用代码有效。\n"
@@ -44,8 +52,19 @@ static int usage(int rc)
 	       "  --now         规范化文件中的 created_at/updated_at（默认 2025-01-01T00:00:00.000Z）\n"
 	       "  --data        职业目录 occupations-2022.csv 所在目录（默认 data，再找程序所在目录的 ../data）\n"
 	       "  --into-db     直接写入数据库（--db URL 或环境变量 JINENG_DB），每 %d 行一个事务，各记一条审计；\n"
-	       "                数据库中已有相同身份证号（或信用代码）时该事务不写入，命令以非零状态退出\n",
-	       GEN_TX_ROWS);
+	       "                数据库中已有相同身份证号（或信用代码）时该事务不写入，命令以非零状态退出\n"
+	       "  gen batch     在数据库已有的人员上生成一个认定批次（测试和基准用，只能 --into-db）：以系统身份\n"
+	       "                新建一个评价机构（S类，机构代码0400）并登记该职业等级，按编号取前3人作其考评员（2人）\n"
+	       "                和质量督导员（1人）；创建批次（公示0天）；再取其后的 N 人作考生（跳过与考评员同单位者），\n"
+	       "                正常申报、成绩60–100分、全部合格——考生和成绩直接写入数据库（每 %d 人一个事务、\n"
+	       "                一条审计 gen.batch，不检查申报条件，不逐人记审计），与 gen persons --into-db 一样；\n"
+	       "                然后照常执行提交、县级审核、公示，和（默认）审批：编发 N 个证书号（待发证），\n"
+	       "                批次处于“已审批”，下一步即发证（jineng batch issue 批次）。\n"
+	       "                输出一行 JSON：org_id、batch_id、candidates、state 等。\n"
+	       "  --occupation  职业编码或名称（默认 " GEN_BATCH_OCCUPATION " 焊工）\n"
+	       "  --level       等级 2–6（默认 3，中级工）\n"
+	       "  --state       approved（默认）；notice：停在公示期满、待审批（审批和发证都留给调用者计时）\n",
+	       GEN_TX_ROWS, GEN_TX_ROWS);
 	return rc;
 }
 
@@ -100,6 +119,16 @@ static int check_args(const gen_args *a)
 		return bad_usage("--now 应为 ISO 8601 时间，如 2025-01-01T00:00:00.000Z，不是“%s”", a->now);
 	if (a->into_db && (a->out || a->normalised))
 		return bad_usage("--into-db 与 -o、--normalised 不能同时使用");
+	if (a->batch) {
+		if (!a->into_db)
+			return bad_usage("gen batch 只能直接写入数据库：请加 --into-db");
+		if (a->n < 1)
+			return bad_usage("gen batch 的考生人数 N 至少为 1");
+		if (a->state && strcmp(a->state, "approved") != 0 && strcmp(a->state, "notice") != 0)
+			return bad_usage("--state 应为 approved 或 notice，不是“%s”", a->state);
+	} else if (a->occupation || a->state || a->level) {
+		return bad_usage("--occupation、--level、--state 只用于 gen batch");
+	}
 	return EXIT_OKAY;
 }
 
@@ -112,9 +141,10 @@ static int parse_args(int argc, char **argv, gen_args *a)
 		{"normalized", required_argument, 0, 'N'}, {"now", required_argument, 0, 't'},
 		{"data", required_argument, 0, 'D'},	   {"db", required_argument, 0, 'd'},
 		{"into-db", no_argument, 0, 'I'},	   {"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0}};
-	*a = (gen_args){.persons = strcmp(argv[1], "persons") == 0, .seed = 1, .format = "csv",
-			.now = "2025-01-01T00:00:00.000Z"};
+		{"occupation", required_argument, 0, 'O'}, {"level", required_argument, 0, 'L'},
+		{"state", required_argument, 0, 'S'},	   {0, 0, 0, 0}};
+	*a = (gen_args){.persons = strcmp(argv[1], "persons") == 0, .batch = strcmp(argv[1], "batch") == 0, .seed = 1,
+			.format = "csv", .now = "2025-01-01T00:00:00.000Z"};
 	int c;
 	optind = 1;
 	opterr = 0; /* the messages below are in Chinese */
@@ -145,6 +175,19 @@ static int parse_args(int argc, char **argv, gen_args *a)
 		case 'I':
 			a->into_db = 1;
 			break;
+		case 'O':
+			a->occupation = optarg;
+			break;
+		case 'L': {
+			uint64_t lv;
+			if (parse_uint(optarg, 6, &lv) != 0 || lv < 2)
+				return bad_usage("--level 应为 2 到 6，不是“%s”", optarg);
+			a->level = (int)lv;
+			break;
+		}
+		case 'S':
+			a->state = optarg;
+			break;
 		case 'h':
 			usage(EXIT_OKAY);
 			return -1;
@@ -152,7 +195,7 @@ static int parse_args(int argc, char **argv, gen_args *a)
 			/* getopt saw "-5" as an option: a negative N */
 			if (optopt >= '0' && optopt <= '9')
 				return bad_usage("N 应为非负整数，不能为负数");
-			if (optopt && !strchr("sfoNtDdIh", optopt))
+			if (optopt && !strchr("sfoNtDdIhOLS", optopt))
 				return bad_usage("无法识别的选项 -%c", optopt);
 			/* argv + 1 was parsed: its optind - 1 is argv's optind */
 			return bad_usage("无法识别的选项或缺少参数：%s", argv[optind]);
@@ -423,16 +466,52 @@ static int rows_into_db(gen *g, const gen_args *a, progress *pr, int64_t *done)
 	return EXIT_FAILED;
 }
 
+/* gen batch: the fixture, then one line of JSON saying what was made. */
+static int batch_into_db(const gen_args *a)
+{
+	store *s = cli_open(cli_db_url(a->db), 1);
+	if (!s)
+		return EXIT_FAILED;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	progress pr = {.on = a->n >= 100000 && (isatty(STDERR_FILENO) || getenv("JINENG_PROGRESS"))};
+	gen_batch_opts o = {.candidates = a->n, .occupation = a->occupation, .level = a->level,
+			    .stop_at_notice = a->state && strcmp(a->state, "notice") == 0, .seed = a->seed};
+	gen_batch_result r;
+	char err[512];
+	jn_err e = gen_batch_into_db(s, &o, progress_tick, &pr, &r, err, sizeof err);
+	store_close(s);
+	if (e) {
+		if (pr.on)
+			fprintf(stderr, "\n");
+		fprintf(stderr, "jineng gen batch: %s\n", err[0] ? err : gen_failure(e));
+		if (r.batch_id)
+			fprintf(stderr, "jineng gen batch: 批次 %lld 已创建，写入考生 %lld 人\n", (long long)r.batch_id,
+				(long long)r.candidates);
+		return e == JN_EINVAL ? EXIT_REJECTED : EXIT_FAILED;
+	}
+	double secs = seconds_since(&t0);
+	printf("{\"org_id\": %lld, \"batch_id\": %lld, \"candidates\": %lld, \"persons_skipped\": %lld, "
+	       "\"state\": \"%s\", \"seconds\": %.3f, \"seconds_candidates\": %.3f, \"seconds_approve\": %.3f}\n",
+	       (long long)r.org_id, (long long)r.batch_id, (long long)r.candidates, (long long)r.persons_skipped, r.state,
+	       secs, r.seconds_candidates, r.seconds_approve);
+	fprintf(stderr, "已生成认定批次 %lld：%lld 名考生（全部合格），状态 %s，用时 %.2f 秒\n", (long long)r.batch_id,
+		(long long)r.candidates, strcmp(r.state, "approved") == 0 ? "已审批（待发证）" : "公示期满（待审批）", secs);
+	return EXIT_OKAY;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1]))
 		return usage(argc < 2 ? EXIT_USAGE : EXIT_OKAY);
-	if (strcmp(argv[1], "persons") != 0 && strcmp(argv[1], "orgs") != 0)
-		return bad_usage("没有“%s”这种数据（可用：persons、orgs）", argv[1]);
+	if (strcmp(argv[1], "persons") != 0 && strcmp(argv[1], "orgs") != 0 && strcmp(argv[1], "batch") != 0)
+		return bad_usage("没有“%s”这种数据（可用：persons、orgs、batch）", argv[1]);
 	gen_args a;
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? EXIT_OKAY : rc;
+	if (a.batch)
+		return batch_into_db(&a);
 	char buf[PATH_MAX + 16], err[512];
 	const char *datadir = a.persons ? (a.datadir ? a.datadir : cli_datadir(buf, sizeof buf)) : NULL;
 	gen *g;
