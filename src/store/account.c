@@ -224,24 +224,13 @@ jn_err store_account_list(stx *t, const scope *sc, const account_filter *f, acco
 	return JN_OK;
 }
 
-static int take_account(void *ctx, const account *a)
-{
-	*(account *)ctx = *a;
-	return 1;
-}
-
 jn_err store_account_get_scoped(stx *t, const scope *sc, int64_t id, account *out)
 {
 	sqlb b;
 	sqlb_init(&b, "SELECT " ACCOUNT_COLS " FROM accounts");
 	sqlb_and(&b, "id = ?", 1, P_INT(id));
 	scope_accounts(&b, sc);
-	out->id = 0;
-	account_cb cb = {take_account, out};
-	jn_err e = sqlb_each(t, &b, account_row, &cb);
-	if (e)
-		return e;
-	return out->id ? JN_OK : JN_ENOTFOUND;
+	return sqlb_one(t, &b, account_row_into, out);
 }
 
 jn_err store_account_update(stx *t, const scope *sc, int64_t id, int disabled, const char *pw_hash)

@@ -52,12 +52,6 @@ static void read_batch(const db_driver *d, db_rows *r, batch *x)
 
 STORE_ROW_ADAPTER(batch_row, batch_cb, batch, batch_fn, read_batch)
 
-static int take_batch(void *ctx, const batch *b)
-{
-	*(batch *)ctx = *b;
-	return 1;
-}
-
 jn_err store_batch_insert(stx *t, batch *b)
 {
 	char now[32];
@@ -88,12 +82,7 @@ jn_err store_batch_get(stx *t, const scope *sc, int64_t id, batch *out)
 	sqlb_init(&q, BATCH_SELECT);
 	sqlb_and(&q, "b.id = ?", 1, P_INT(id));
 	scope_batches(&q, sc);
-	out->id = 0;
-	batch_cb cb = {take_batch, out};
-	jn_err e = sqlb_each(t, &q, batch_row, &cb);
-	if (e)
-		return e;
-	return out->id ? JN_OK : JN_ENOTFOUND;
+	return sqlb_one(t, &q, batch_row_into, out);
 }
 
 static void batch_where(sqlb *q, const scope *sc, const batch_filter *f)
@@ -277,24 +266,13 @@ jn_err store_objection_insert(stx *t, objection *o)
 			       p, 6, &o->id);
 }
 
-static int take_obj(void *ctx, const objection *o)
-{
-	*(objection *)ctx = *o;
-	return 1;
-}
-
 jn_err store_objection_get(stx *t, int64_t batch_id, int64_t id, objection *out)
 {
 	sqlb q;
 	sqlb_init(&q, "SELECT " OBJ_COLS " FROM objections");
 	sqlb_and(&q, "id = ?", 1, P_INT(id));
 	sqlb_and(&q, "batch_id = ?", 1, P_INT(batch_id));
-	out->id = 0;
-	obj_cb cb = {take_obj, out};
-	jn_err e = sqlb_each(t, &q, obj_row, &cb);
-	if (e)
-		return e;
-	return out->id ? JN_OK : JN_ENOTFOUND;
+	return sqlb_one(t, &q, obj_row_into, out);
 }
 
 jn_err store_objection_answer(stx *t, objection *o)

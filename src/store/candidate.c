@@ -74,24 +74,13 @@ jn_err store_candidate_insert(stx *t, candidate *c)
 	return JN_OK;
 }
 
-static int take_cand(void *ctx, const candidate *c)
-{
-	*(candidate *)ctx = *c;
-	return 1;
-}
-
 jn_err store_candidate_get(stx *t, int64_t batch_id, int64_t id, candidate *out)
 {
 	sqlb q;
 	sqlb_init(&q, CAND_SELECT);
 	sqlb_and(&q, "c.id = ?", 1, P_INT(id));
 	sqlb_and(&q, "c.batch_id = ?", 1, P_INT(batch_id));
-	out->id = 0;
-	cand_cb cb = {take_cand, out};
-	jn_err e = sqlb_each(t, &q, cand_row, &cb);
-	if (e)
-		return e;
-	return out->id ? JN_OK : JN_ENOTFOUND;
+	return sqlb_one(t, &q, cand_row_into, out);
 }
 
 jn_err store_candidates(stx *t, int64_t batch_id, candidate_fn fn, void *ctx)

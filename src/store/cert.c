@@ -115,24 +115,13 @@ jn_err store_cert_insert(stx *t, certificate *c)
 	return JN_OK;
 }
 
-static int take_cert(void *ctx, const certificate *c)
-{
-	*(certificate *)ctx = *c;
-	return 1;
-}
-
 jn_err store_cert_get(stx *t, const scope *sc, const char *number, certificate *out)
 {
 	sqlb q;
 	sqlb_init(&q, "SELECT " CERT_COLS " FROM certificates c JOIN persons p ON p.id = c.person_id");
 	sqlb_and(&q, "c.number = ?", 1, P_TEXT(number));
 	scope_certs(&q, sc);
-	out->id = 0;
-	cert_cb cb = {take_cert, out};
-	jn_err e = sqlb_each(t, &q, cert_row, &cb);
-	if (e)
-		return e;
-	return out->id ? JN_OK : JN_ENOTFOUND;
+	return sqlb_one(t, &q, cert_row_into, out);
 }
 
 static void cert_where(sqlb *q, const scope *sc, const cert_filter *f)

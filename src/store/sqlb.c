@@ -156,6 +156,26 @@ jn_err sqlb_each(stx *t, const sqlb *b, sqlb_row_fn row, void *ctx)
 	return st < 0 ? JN_EDB : JN_OK;
 }
 
+typedef struct one_ctx {
+	sqlb_row_fn into;
+	void *out;
+	int found;
+} one_ctx;
+
+static int one_row(void *ctx, const db_driver *d, db_rows *r)
+{
+	one_ctx *o = ctx;
+	o->found = 1;
+	return o->into(o->out, d, r);
+}
+
+jn_err sqlb_one(stx *t, const sqlb *b, sqlb_row_fn into, void *out)
+{
+	one_ctx o = {into, out, 0};
+	jn_err e = sqlb_each(t, b, one_row, &o);
+	return e ? e : o.found ? JN_OK : JN_ENOTFOUND;
+}
+
 jn_err store_insert_id(stx *t, const char *sql, const db_param *p, int n, int64_t *id)
 {
 	const db_driver *d = DRV(t);

@@ -44,7 +44,8 @@ void rows_copy(const db_driver *d, db_rows *r, int col, char *dst, size_t cap);
 /* STORE_ROW_ADAPTER(row_fn, cb_type, T, fn_type, reader) defines the row
  * callback a list query hands to the driver: row_fn reads one row into a T
  * with reader(d, r, &row) and passes it on to the caller's typed callback,
- * which travels with its context in a cb_type {fn, ctx}. */
+ * which travels with its context in a cb_type {fn, ctx}.  row_fn##_into
+ * reads a row straight into a T, for sqlb_one. */
 #define STORE_ROW_ADAPTER(row_fn, cb_type, T, fn_type, reader)                                                  \
 	typedef struct cb_type {                                                                                \
 		fn_type fn;                                                                                     \
@@ -56,6 +57,11 @@ void rows_copy(const db_driver *d, db_rows *r, int col, char *dst, size_t cap);
 		T row;                                                                                          \
 		reader(d, r, &row);                                                                             \
 		return cb->fn(cb->ctx, &row);                                                                   \
+	}                                                                                                       \
+	__attribute__((unused)) static int row_fn##_into(void *out, const db_driver *d, db_rows *r)             \
+	{                                                                                                       \
+		reader(d, r, out);                                                                              \
+		return 1;                                                                                       \
 	}
 
 /* Reads the one row of sql ($1 = key) with the columns label, size,
@@ -96,6 +102,9 @@ void sqlb_fmt(sqlb *b, const char *text, int nparams, ...);
  * non-zero: the one loop over query results in the store. */
 typedef int (*sqlb_row_fn)(void *ctx, const db_driver *d, db_rows *r);
 jn_err sqlb_each(stx *t, const sqlb *b, sqlb_row_fn row, void *ctx);
+/* The first row only, read by into (a STORE_ROW_ADAPTER's row_fn##_into)
+ * into out; JN_ENOTFOUND when there is none. */
+jn_err sqlb_one(stx *t, const sqlb *b, sqlb_row_fn into, void *out);
 
 /* Runs an INSERT … RETURNING id and hands back the new id. */
 jn_err store_insert_id(stx *t, const char *sql, const db_param *p, int n, int64_t *id);
