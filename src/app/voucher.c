@@ -3,10 +3,10 @@
 #include "app/certify.h"
 #include "app/voucher.h"
 
-jn_err voucher_use(stx *t, const scope *sc, const char *number, int64_t person_id, const char *occupation,
+jn_err voucher_use(stx *t, const scope *sc, const char *number, int64_t person_id, const char *occ,
 		   int64_t enrolment_id, const char *today, jn_fields *fe)
 {
-	(void)t, (void)sc, (void)person_id, (void)occupation, (void)enrolment_id, (void)today;
+	(void)t, (void)sc, (void)person_id, (void)occ, (void)enrolment_id, (void)today;
 	fe_add(fe, "voucher_number", "voucher_not_found", "培训券 %s 不存在", number);
 	return JN_EINVAL;
 }
