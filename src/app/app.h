@@ -18,7 +18,7 @@
  * it (JSON values or spreadsheet cells).  NULL = not given. */
 typedef struct person_input {
 	const char *id_number, *name, *gender, *birth_date, *phone, *region, *occupation, *level, *employer,
-		*education;
+		*education, *tags, *insured_from;
 } person_input;
 
 /* Validates in and fills out (all derived fields too).  For an update, base

@@ -15,7 +15,7 @@
 #include "app/table_import.h"
 #include "core/idcard.h"
 
-enum { F_ID, F_NAME, F_GENDER, F_BIRTH, F_PHONE, F_REGION, F_OCC, F_LEVEL, F_EMPLOYER, F_EDU, F_COUNT };
+enum { F_ID, F_NAME, F_GENDER, F_BIRTH, F_PHONE, F_REGION, F_OCC, F_LEVEL, F_EMPLOYER, F_EDU, F_TAGS, F_INSURED, F_COUNT };
 
 static const import_column COLUMNS[F_COUNT] = {
 	[F_ID] = {"id_number", "身份证号", {"身份证号码", "公民身份号码", "证件号码", "身份证"}, 1},
@@ -28,6 +28,8 @@ static const import_column COLUMNS[F_COUNT] = {
 	[F_LEVEL] = {"level", "技能等级", {"等级", "职业技能等级"}},
 	[F_EMPLOYER] = {"employer", "工作单位", {"单位", "单位名称"}},
 	[F_EDU] = {"education", "文化程度", {"学历"}},
+	[F_TAGS] = {"tags", "人员类别", {"群体标签", "人员类型", "重点群体"}},
+	[F_INSURED] = {"insured_from", "参保起始日期", {"失业保险参保日期", "参保日期", "参保时间"}},
 };
 
 /* The ID numbers seen in this file and the row of each (open addressing). */
@@ -109,7 +111,8 @@ static jn_err data_row(person_import *pi, table_import *ti, const import_row *ro
 	person_input in = {.id_number = v[F_ID] ? v[F_ID] : "", .name = v[F_NAME] ? v[F_NAME] : "",
 			   .gender = v[F_GENDER], .birth_date = v[F_BIRTH], .phone = v[F_PHONE],
 			   .region = v[F_REGION] ? v[F_REGION] : "", .occupation = v[F_OCC], .level = v[F_LEVEL],
-			   .employer = v[F_EMPLOYER], .education = v[F_EDU]};
+			   .employer = v[F_EMPLOYER], .education = v[F_EDU], .tags = v[F_TAGS],
+			   .insured_from = v[F_INSURED]};
 	person p;
 	const person *have = lk->known;
 	if (lk->dup_of > 0)

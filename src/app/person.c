@@ -9,7 +9,9 @@
 #include "core/idcard.h"
 #include "core/mask.h"
 #include "core/phone.h"
+#include "core/cert.h"
 #include "core/regions.h"
+#include "core/tags.h"
 #include "core/text.h"
 
 /* ---- occupation lookups, remembered during an import ---- */
@@ -255,6 +257,30 @@ jn_err person_from_input(stx *t, occ_cache *cache, const person_input *in, const
 		take_text("employer", "工作单位", in->employer, 100, 0, p.employer, sizeof p.employer, fe);
 	if (is_given(in->education))
 		take_text("education", "文化程度", in->education, 10, 0, p.education, sizeof p.education, fe);
+	if (is_given(in->tags)) {
+		char bad[64];
+		if (tags_normalise(in->tags, p.tags, sizeof p.tags, bad, sizeof bad) != 0) {
+			char known[512] = "";
+			for (int i = 0; i < PERSON_TAGS_COUNT; i++)
+				snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? "、" : "",
+					 PERSON_TAGS[i]);
+			jn_fields_add(fe, "tags", "unknown_tag", "人员类别“%s”无效，可选：%s", bad, known);
+		}
+	}
+	if (is_given(in->insured_from)) {
+		if (is_blank(in->insured_from)) {
+			p.insured_from[0] = '\0';
+		} else {
+			int d = cert_date_parse(in->insured_from);
+			if (!d)
+				jn_fields_add(fe, "insured_from", "invalid_date",
+					      "参保起始日期“%.20s”不是有效日期，应为 YYYY-MM-DD", in->insured_from);
+			else if (today && d > today)
+				jn_fields_add(fe, "insured_from", "future_date", "参保起始日期不能晚于今天");
+			else
+				cert_date_format(d, p.insured_from);
+		}
+	}
 
 	*out = p;
 	return fe->count ? JN_EINVAL : JN_OK;
@@ -295,6 +321,12 @@ json_t *person_json(const person *p, int masked)
 	json_object_set_new(j, "level_name", json_string(l ? l->name : ""));
 	json_object_set_new(j, "employer", json_string(p->employer));
 	json_object_set_new(j, "education", json_string(p->education));
+	json_t *tags = json_array();
+	for (int i = 0; i < PERSON_TAGS_COUNT; i++)
+		if (tags_has(p->tags, PERSON_TAGS[i]))
+			json_array_append_new(tags, json_string(PERSON_TAGS[i]));
+	json_object_set_new(j, "tags", tags);
+	json_object_set_new(j, "insured_from", p->insured_from[0] ? json_string(p->insured_from) : json_null());
 	json_object_set_new(j, "masked", json_boolean(masked));
 	json_object_set_new(j, "created_at", json_string(p->created_at));
 	json_object_set_new(j, "updated_at", json_string(p->updated_at));
@@ -339,8 +371,10 @@ static char *audit_json(const person *p)
 	} f[] = {
 		{"birth_date", p->birth_date, 0}, {"education", p->education, 0}, {"employer", p->employer, 0},
 		{"gender", g, 0},		  {"id", NULL, p->id},		  {"id_number", p->id_number, 0},
+		{"insured_from", p->insured_from, 0},
 		{"level", NULL, p->level},	  {"name", p->name, 0},		  {"occupation", p->occupation, 0},
-		{"phone", p->phone, 0},		  {"region", p->region, 0},	  {"version", NULL, p->version},
+		{"phone", p->phone, 0},		  {"region", p->region, 0},	  {"tags", p->tags, 0},
+		{"version", NULL, p->version},
 	};
 	size_t cap = 2;
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
@@ -370,7 +404,8 @@ int person_same(const person *a, const person *b)
 {
 	return strcmp(a->name, b->name) == 0 && strcmp(a->region, b->region) == 0 && strcmp(a->phone, b->phone) == 0 &&
 	       strcmp(a->occupation, b->occupation) == 0 && a->level == b->level &&
-	       strcmp(a->employer, b->employer) == 0 && strcmp(a->education, b->education) == 0;
+	       strcmp(a->employer, b->employer) == 0 && strcmp(a->education, b->education) == 0 &&
+	       strcmp(a->tags, b->tags) == 0 && strcmp(a->insured_from, b->insured_from) == 0;
 }
 
 jn_err person_write(stx *t, const scope *sc, const person *before, person *p, int expect_version)

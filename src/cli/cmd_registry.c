@@ -256,7 +256,9 @@ static int export_row(void *ctx, const person *p)
 			     p->occupation,
 			     l ? l->name : "",
 			     p->employer,
-			     p->education};
+			     p->education,
+			     p->tags,
+			     p->insured_from};
 	if (table_writer_row(x->w, (int)(sizeof row / sizeof row[0]), row) != 0) {
 		x->failed = 1;
 		return 1;
@@ -341,7 +343,7 @@ int cmd_export(int argc, char **argv)
 		store_close(s);
 		return EXIT_FAILED;
 	}
-	const char *head[] = {"姓名", "身份证号", "性别", "出生日期", "手机号", "所属地区", "地区名称", "职业", "技能等级", "工作单位", "文化程度"};
+	const char *head[] = {"姓名", "身份证号", "性别", "出生日期", "手机号", "所属地区", "地区名称", "职业", "技能等级", "工作单位", "文化程度", "人员类别", "参保起始日期"};
 	table_writer_row(x.w, (int)(sizeof head / sizeof head[0]), head);
 	scope sys = scope_system();
 	stx *t;

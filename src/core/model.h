@@ -60,6 +60,8 @@ typedef struct person {
 	int level;             /* 1..8 rank on the ladder; 0 none */
 	char employer[256];    /* 工作单位, free text */
 	char education[32];
+	char tags[256];        /* groups, canonical "脱贫户,退役军人" (core/tags.h); "" none */
+	char insured_from[11]; /* continuous unemployment insurance since (ISO date); "" none known */
 	char created_at[32];
 	char updated_at[32];
 	int version;

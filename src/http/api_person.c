@@ -9,10 +9,36 @@
 #include "http/http.h"
 
 static const char *const PERSON_FIELDS[] = {"id_number", "name", "gender", "birth_date", "phone", "region",
-					    "occupation", "level", "employer", "education", "version", NULL};
+					    "occupation", "level", "employer", "education", "tags", "insured_from",
+					    "version", NULL};
 
 /* Reads a person_input from a JSON body; 0 when fe got errors. */
-static void read_input(json_t *b, person_input *in, char level_buf[24], jn_fields *fe)
+/* tags: an array of group names or one string "脱贫户、残疾人"; into buf. */
+static const char *read_tags(json_t *b, char *buf, size_t cap, jn_fields *fe)
+{
+	json_t *v = json_object_get(b, "tags");
+	if (!v || !json_is_array(v))
+		return json_field_str(b, "tags", 400, fe);
+	size_t i, o = 0;
+	json_t *x;
+	buf[0] = '\0';
+	json_array_foreach(v, i, x)
+	{
+		if (!json_is_string(x)) {
+			jn_fields_add(fe, "tags", "wrong_type", "人员类别应为字符串数组");
+			return NULL;
+		}
+		int w = snprintf(buf + o, cap - o, "%s%s", o ? "," : "", json_string_value(x));
+		if (w < 0 || (size_t)w >= cap - o) {
+			jn_fields_add(fe, "tags", "too_long", "人员类别太多");
+			return NULL;
+		}
+		o += (size_t)w;
+	}
+	return buf;
+}
+
+static void read_input(json_t *b, person_input *in, char level_buf[24], char tags_buf[512], jn_fields *fe)
 {
 	json_only_fields(b, PERSON_FIELDS, fe);
 	in->id_number = json_field_str(b, "id_number", 40, fe);
@@ -25,6 +51,8 @@ static void read_input(json_t *b, person_input *in, char level_buf[24], jn_field
 	in->level = json_field_str_or_int(b, "level", 40, level_buf, fe);
 	in->employer = json_field_str(b, "employer", 400, fe);
 	in->education = json_field_str(b, "education", 60, fe);
+	in->tags = read_tags(b, tags_buf, 512, fe);
+	in->insured_from = json_field_str(b, "insured_from", 40, fe);
 }
 
 void api_person_create(req *r, resp *out)
@@ -34,8 +62,8 @@ void api_person_create(req *r, resp *out)
 		return;
 	jn_fields fe = {0};
 	person_input in = {0};
-	char level_buf[24];
-	read_input(b, &in, level_buf, &fe);
+	char level_buf[24], tags_buf[512];
+	read_input(b, &in, level_buf, tags_buf, &fe);
 	person p;
 	jn_err e;
 	if (fe.count) {
@@ -79,8 +107,8 @@ void api_person_patch(req *r, resp *out)
 		return;
 	jn_fields fe = {0};
 	person_input in = {0};
-	char level_buf[24];
-	read_input(b, &in, level_buf, &fe);
+	char level_buf[24], tags_buf[512];
+	read_input(b, &in, level_buf, tags_buf, &fe);
 	int version = 0;
 	json_t *v = json_object_get(b, "version");
 	if (v && !json_is_integer(v))
@@ -180,7 +208,7 @@ static int export_one(void *ctx, const person *p)
 	snprintf(level, sizeof level, "%d", p->level);
 	const char *row[] = {id, p->name, idn, p->gender == 'M' ? "男" : p->gender == 'F' ? "女" : "", year, phone,
 			     p->region, re ? re->name : "", p->occupation, level, l ? l->name : "", p->employer,
-			     p->education, p->created_at};
+			     p->education, p->tags, p->created_at};
 	return exporter_row(ctx, (int)(sizeof row / sizeof row[0]), row);
 }
 
@@ -188,7 +216,7 @@ static void export_persons(req *r, resp *out, person_filter *f, const char *fmt)
 {
 	static const char *const head[] = {"编号", "姓名", "身份证号（脱敏）", "性别", "出生年份", "手机号（脱敏）",
 					   "所属地区", "地区名称", "职业编码", "技能等级", "等级名称", "工作单位",
-					   "文化程度", "登记时间"};
+					   "文化程度", "人员类别", "登记时间"};
 	exporter *x;
 	jn_err e = exporter_open(fmt, "劳动者", (int)(sizeof head / sizeof head[0]), head, &x);
 	if (e) {

@@ -27,10 +27,13 @@ static json_t *schemas(void)
 			    json_pack("{s:s, s:[s,s], s:{s:{s:s}, s:{s:s}}}", "type", "object", "required", "username",
 				      "password", "properties", "username", "type", "string", "password", "type", "string"));
 	const char *pf[] = {"id_number", "name", "gender", "birth_date", "phone", "region", "occupation", "level",
-			    "employer", "education"};
+			    "employer", "education", "insured_from"};
 	json_t *props = json_object();
 	for (size_t i = 0; i < sizeof pf / sizeof pf[0]; i++)
 		json_object_set_new(props, pf[i], json_pack("{s:[s,s,s]}", "type", "string", "integer", "null"));
+	json_object_set_new(props, "tags",
+			    json_pack("{s:[s,s,s], s:{s:s}, s:s}", "type", "array", "string", "null", "items", "type", "string",
+				      "description", "人员类别：脱贫户、低保家庭、退役军人、残疾人、高校毕业生、农村转移劳动力、失业人员、就业困难人员、农民工、返乡创业人员"));
 	json_object_set_new(s, "PersonInput",
 			    json_pack("{s:s, s:[s,s,s], s:O, s:b}", "type", "object", "required", "id_number", "name",
 				      "region", "properties", props, "additionalProperties", 0));

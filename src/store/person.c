@@ -7,7 +7,7 @@
 
 #define PERSON_COLS                                                                                  \
 	"id, id_number, name, gender, birth_date, region, phone, occupation, level, employer, "      \
-	"education, created_at, updated_at, version"
+	"education, created_at, updated_at, version, tags, insured_from"
 
 static void read_person(const db_driver *d, db_rows *r, person *p)
 {
@@ -27,6 +27,8 @@ static void read_person(const db_driver *d, db_rows *r, person *p)
 	rows_copy(d, r, 11, p->created_at, sizeof p->created_at);
 	rows_copy(d, r, 12, p->updated_at, sizeof p->updated_at);
 	p->version = (int)d->rows_int(r, 13);
+	rows_copy(d, r, 14, p->tags, sizeof p->tags);
+	rows_copy(d, r, 15, p->insured_from, sizeof p->insured_from);
 }
 
 STORE_ROW_ADAPTER(person_row, person_cb, person, person_fn, read_person)
@@ -209,12 +211,13 @@ jn_err store_person_insert(stx *t, const scope *sc, person *p)
 	char g[2] = {p->gender, '\0'};
 	db_param prm[] = {P_TEXT(p->id_number), P_TEXT(p->name), P_TEXT(g), P_TEXT(p->birth_date),
 			  P_TEXT(p->region), P_TEXT(p->phone), P_TEXT(p->occupation), P_INT(p->level),
-			  P_TEXT(p->employer), P_TEXT(p->education), P_TEXT(now)};
+			  P_TEXT(p->employer), P_TEXT(p->education), P_TEXT(now), P_TEXT(p->tags),
+			  P_TEXT(p->insured_from)};
 	jn_err e = store_insert_id(t,
 				   "INSERT INTO persons (id_number, name, gender, birth_date, region, phone, occupation,"
-				   " level, employer, education, created_at, updated_at, version)"
-				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1) RETURNING id",
-				   prm, 11, &p->id);
+				   " level, employer, education, created_at, updated_at, version, tags, insured_from)"
+				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1, $12, $13) RETURNING id",
+				   prm, 13, &p->id);
 	if (e)
 		return e;
 	snprintf(p->created_at, sizeof p->created_at, "%s", now);
@@ -270,10 +273,11 @@ jn_err store_person_insert_many(stx *t, const scope *sc, person *ps, int n)
 	const db_driver *d = DRV(t);
 	char now[32];
 	store_now(now);
-	enum { PER = 10 };
+	enum { PER = 12 };
 	static const char head[] = "INSERT INTO persons (id_number, name, gender, birth_date, region, phone, occupation,"
-				   " level, employer, education, created_at, updated_at, version) VALUES ";
-	size_t cap = sizeof head + (size_t)MANY_BATCH * 80 + 64;
+				   " level, employer, education, tags, insured_from, created_at, updated_at, version)"
+				   " VALUES ";
+	size_t cap = sizeof head + (size_t)MANY_BATCH * 96 + 64;
 	char *sql = malloc(cap);
 	db_param *p = malloc(sizeof *p * (MANY_BATCH * PER + 1));
 	char(*g)[2] = malloc(sizeof *g * MANY_BATCH);
@@ -285,16 +289,16 @@ jn_err store_person_insert_many(stx *t, const scope *sc, person *ps, int n)
 		for (int k = 0; k < m; k++) {
 			const person *x = &ps[base + k];
 			int b = 2 + k * PER;
-			o += (size_t)snprintf(sql + o, cap - o, "%s($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$1,$1,1)",
-					      k ? "," : "", b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8,
-					      b + 9);
+			o += (size_t)snprintf(sql + o, cap - o,
+					      "%s($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$1,$1,1)", k ? "," : "", b,
+					      b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11);
 			g[k][0] = x->gender;
 			g[k][1] = '\0';
 			db_param *q = p + 1 + k * PER;
 			q[0] = P_TEXT(x->id_number), q[1] = P_TEXT(x->name), q[2] = P_TEXT(g[k]);
 			q[3] = P_TEXT(x->birth_date), q[4] = P_TEXT(x->region), q[5] = P_TEXT(x->phone);
 			q[6] = P_TEXT(x->occupation), q[7] = P_INT(x->level), q[8] = P_TEXT(x->employer);
-			q[9] = P_TEXT(x->education);
+			q[9] = P_TEXT(x->education), q[10] = P_TEXT(x->tags), q[11] = P_TEXT(x->insured_from);
 		}
 		snprintf(sql + o, cap - o, " RETURNING id, id_number");
 		db_rows *r;
@@ -348,13 +352,15 @@ jn_err store_person_update(stx *t, const scope *sc, person *p, int expect_versio
 	char g[2] = {p->gender, '\0'};
 	db_param prm[] = {P_TEXT(p->name), P_TEXT(g), P_TEXT(p->birth_date), P_TEXT(p->region),
 			  P_TEXT(p->phone), P_TEXT(p->occupation), P_INT(p->level), P_TEXT(p->employer),
-			  P_TEXT(p->education), P_TEXT(now), P_INT(p->id), P_INT(cur.version)};
+			  P_TEXT(p->education), P_TEXT(now), P_INT(p->id), P_INT(cur.version), P_TEXT(p->tags),
+			  P_TEXT(p->insured_from)};
 	int64_t changes = 0;
 	db_rc rc = DRV(t)->exec(t->c,
 				"UPDATE persons SET name = $1, gender = $2, birth_date = $3, region = $4,"
 				" phone = $5, occupation = $6, level = $7, employer = $8, education = $9,"
-				" updated_at = $10, version = version + 1 WHERE id = $11 AND version = $12",
-				prm, 12, &changes);
+				" tags = $13, insured_from = $14, updated_at = $10, version = version + 1"
+				" WHERE id = $11 AND version = $12",
+				prm, 14, &changes);
 	if (rc != DB_OK)
 		return store_db_err(rc);
 	if (changes != 1)

@@ -248,6 +248,17 @@ def test_persons(srv, T, people):
     ch = [c for e in j.get("items", []) for c in e["changes"] if c["field"] == "phone"]
     R.check(st == 200 and ch and ch[0]["to"] == "0877-2012345" and ch[0]["from"] == "13812345678", "history shows the change", j)
     R.check(len([e for e in j.get("items", []) if e["action"] == "person.update"]) == 1, "one update, one history entry")
+    # Groups and insurance: what voucher rules and subsidies select on.
+    st, j, _ = srv.request("PATCH", f"/api/v1/persons/{pid}", {"tags": ["残疾人", "脱贫户", "残疾人"], "insured_from": "2023/5/1"}, T["county"])
+    R.check(st == 200 and j["tags"] == ["脱贫户", "残疾人"] and j["insured_from"] == "2023-05-01" and j["version"] == 3,
+            "tags kept once each in canonical order; insurance date normalised", j)
+    st, j, _ = srv.request("PATCH", f"/api/v1/persons/{pid}", {"tags": "脱贫户、贫困户", "insured_from": "2023-02-30"}, T["county"])
+    codes = {(e["field"], e["code"]) for e in j.get("errors", [])}
+    R.check(st == 422 and codes == {("tags", "unknown_tag"), ("insured_from", "invalid_date")}, "unknown group and impossible date named", j)
+    st, j, _ = srv.request("GET", f"/api/v1/persons/{pid}", token=T["county"])
+    R.check(j.get("tags") == ["脱贫户", "残疾人"] and j.get("version") == 3, "a refused PATCH changes nothing", j)
+    st, j, _ = srv.request("PATCH", f"/api/v1/persons/{pid}", {"tags": [], "insured_from": ""}, T["county"])
+    R.check(st == 200 and j["tags"] == [] and j["insured_from"] is None, "groups and insurance can be cleared", j)
     st, j, _ = srv.request("GET", f"/api/v1/audit?actor=hongta&subject=person:{pid}", token=A)
     R.check(any(e["action"] == "read.person.history" for e in j.get("items", [])), "reading the history is audited")
 
@@ -326,6 +337,22 @@ def test_imports(srv, T):
     R.check(st == 200 and j["updated"] == 1 and j["encoding"] == "gb18030", "GB18030 detected; changed row updated", j)
     st, jj, _ = srv.request("GET", "/api/v1/persons?q=" + rows[5][1][:17], token=A)
     pid = jj["items"][0]["id"] if jj.get("items") else 0
+    hdr = ("姓名", "身份证号", "所属地区", "人员类别", "参保起始日期")
+    trows = [["类别甲", make_id("530402", "19920202", 301), "530402", "脱贫户，退役军人", "2020-07-01"],
+             ["类别乙", make_id("530402", "19920202", 302), "530402", "贫困户", "2020-07-01"]]
+    n0 = count_persons(srv)
+    st, j, _ = srv.request("POST", "/api/v1/imports/persons", csv_bytes(trows, header=hdr), A)
+    errs = j.get("report", {}).get("errors", [])
+    R.check(st == 422 and any(e["row"] == 3 and e["column"] == "人员类别" and e["code"] == "unknown_tag" for e in errs)
+            and count_persons(srv) == n0,
+            "import: unknown group refused with its row and column; nothing written", j)
+    trows[1][3] = "高校毕业生"
+    st, j, _ = srv.request("POST", "/api/v1/imports/persons", csv_bytes(trows, header=hdr), A)
+    R.check(st == 200 and j.get("created") == 2, "import with groups and insurance dates", j)
+    st, jj2, _ = srv.request("GET", "/api/v1/persons?q=" + trows[0][1], token=A)
+    tid = jj2["items"][0]["id"] if jj2.get("items") else 0
+    st, one, _ = srv.request("GET", f"/api/v1/persons/{tid}", token=A)
+    R.check(one.get("tags") == ["脱贫户", "退役军人"] and one.get("insured_from") == "2020-07-01", "imported groups and insurance date stored", one)
     st, h, _ = srv.request("GET", f"/api/v1/persons/{pid}/history", token=A)
     R.check(any(c["field"] == "phone" and c["to"] == "13711112222" for e in h.get("items", []) for c in e["changes"]), "import change in history", h)
 

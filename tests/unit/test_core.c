@@ -8,6 +8,7 @@
 #include "core/model.h"
 #include "core/phone.h"
 #include "core/regions.h"
+#include "core/tags.h"
 #include "core/text.h"
 #include "core/uscc.h"
 #include "unit.h"
@@ -626,6 +627,23 @@ static void test_model(void)
 	CHECK(level_parse("中级") == 0);
 }
 
+static void test_tags(void)
+{
+	char out[256], bad[64];
+	CHECK(tags_normalise("残疾人、脱贫户，残疾人 退役军人", out, sizeof out, bad, sizeof bad) == 0);
+	CHECK_STR(out, "脱贫户,退役军人,残疾人");
+	CHECK(tags_normalise("", out, sizeof out, bad, sizeof bad) == 0);
+	CHECK_STR(out, "");
+	CHECK(tags_normalise(" , ；", out, sizeof out, bad, sizeof bad) == 0);
+	CHECK_STR(out, "");
+	CHECK(tags_normalise("脱贫户,贫困户", out, sizeof out, bad, sizeof bad) == -1);
+	CHECK_STR(bad, "贫困户");
+	CHECK(tags_has("脱贫户,退役军人", "退役军人"));
+	CHECK(tags_has("脱贫户,退役军人", "脱贫户"));
+	CHECK(!tags_has("脱贫户,退役军人", "退役"));
+	CHECK(!tags_has("", "脱贫户"));
+}
+
 int main(void)
 {
 	test_id_ok();
@@ -638,5 +656,6 @@ int main(void)
 	test_mask();
 	test_regions();
 	test_model();
+	test_tags();
 	UNIT_END();
 }
