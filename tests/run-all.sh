@@ -47,6 +47,12 @@ suite() { # flavour binary-dir
 	step "pdf ($B)" tests/pdf/check_pdf.sh $B
 	step "cert api sqlite ($B)" python3 tests/api/test_cert_api.py --bin $B/jineng --db "sqlite:$T/capi_$2.db"
 	step "cert api postgresql ($B)" python3 tests/api/test_cert_api.py --bin $B/jineng --db "$(db capi_$2)"
+	step "training api sqlite ($B)" python3 tests/api/test_training_api.py --bin $B/jineng --db "sqlite:$T/tapi_$2.db"
+	step "training api postgresql ($B)" python3 tests/api/test_training_api.py --bin $B/jineng --db "$(db tapi_$2)"
+	step "record api sqlite ($B)" python3 tests/api/test_record_api.py --bin $B/jineng --db "sqlite:$T/rapi_$2.db"
+	step "record api postgresql ($B)" python3 tests/api/test_record_api.py --bin $B/jineng --db "$(db rapi_$2)"
+	step "money api sqlite ($B)" python3 tests/api/test_money_api.py --bin $B/jineng --db "sqlite:$T/mapi_$2.db"
+	step "money api postgresql ($B)" python3 tests/api/test_money_api.py --bin $B/jineng --db "$(db mapi_$2)"
 	step "kill sqlite ($B)" python3 tests/api/test_kill.py --bin $B/jineng --db "sqlite:$T/kill_$2.db" --rounds 10
 	step "kill postgresql ($B)" python3 tests/api/test_kill.py --bin $B/jineng --db "$(db kill_$2)" --rounds 6
 	step "web sqlite ($B)" tests/run-web.sh $B/jineng "sqlite:$T/web_$2.db" sqlite-$2

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "app/certify.h"
+#include "app/record.h"
 #include "core/grow.h"
 #include "core/idcard.h"
 #include "core/mask.h"
@@ -1339,6 +1340,9 @@ static jn_err certs_to(stx *t, const scope *sc, const batch *b, cert_status to, 
 		e = store_audit(t, sc, to == CERT_VALID ? "certificate.issue" : "certificate.revoke", subj, before, after);
 		free(before);
 		free(after);
+		/* the holder's record: an issue, or the revocation of one issued */
+		if (!e && (to == CERT_VALID || from == CERT_VALID))
+			e = record_certificate(t, sc, c, to != CERT_VALID);
 		(*count)++;
 	}
 	/* Each holder's derived level, once per person. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/certify.h"
+#include "app/record.h"
 #include "core/idcard.h"
 #include "core/mask.h"
 #include "core/text.h"
@@ -232,6 +233,8 @@ jn_err cert_revoke(store *s, const scope *sc, const char *number, const char *re
 		free(before);
 		free(after);
 	}
+	if (!e && from == CERT_VALID) /* a pending one never was on the record */
+		e = record_certificate(t, sc, &c, 1);
 	if (!e)
 		e = cert_recompute_person(t, sc, c.person_id, subj);
 	if (!e)

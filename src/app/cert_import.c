@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "app/certify.h"
+#include "app/record.h"
 #include "app/table_import.h"
 #include "core/idcard.h"
 #include "core/text.h"
@@ -302,6 +303,12 @@ static jn_err one_row(cert_import *ci, table_import *ti, const import_row *row)
 		e = store_audit(t, sc, "certificate.import", subj, NULL, after);
 		free(after);
 	}
+	/* The holder's record: the certificate, and its revocation when it
+	 * came in revoked. */
+	if (!e)
+		e = record_certificate(t, sc, &c, 0);
+	if (!e && c.status == CERT_REVOKED)
+		e = record_certificate(t, sc, &c, 1);
 	if (!e && c.status == CERT_VALID)
 		e = cert_recompute_person(t, sc, c.person_id, subj);
 	if (!e)

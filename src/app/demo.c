@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/money.h"
+#include "app/training.h"
 #include "core/idcard.h"
 #include "core/regions.h"
 #include "core/uscc.h"
@@ -214,5 +216,11 @@ jn_err demo_load(store *s, FILE *out)
 	}
 	fprintf(out, "已录入演示用就业人员数（玉溪、曲靖、红河，2025年，非真实统计）。\n\n");
 	/* Certification: bodies, examiners, batches in every state, certificates. */
-	return demo_cert_load(s, out);
+	if ((e = demo_cert_load(s, out)) != JN_OK)
+		return e;
+	/* Training: providers' accounts, classes in every state (app/demo_training.c). */
+	if ((e = demo_training_load(s, out)) != JN_OK)
+		return e;
+	/* Vouchers, funds and subsidy claims at every step (app/demo_money.c). */
+	return demo_money_load(s, out);
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/money.h"
+#include "app/training.h"
 #include "io/table.h"
 
 typedef struct occ_ctx {
@@ -183,6 +185,11 @@ jn_err refdata_load(store *s, const char *datadir, char *err, size_t errcap)
 		stx_rollback(t);
 		return e;
 	}
+	/* Training: one programme per seed programme, the subsidy catalogue. */
+	if ((e = training_refdata_load(t, datadir, err, errcap)) != JN_OK) {
+		stx_rollback(t);
+		return e;
+	}
 	/* The application conditions of each level (certification). */
 	snprintf(path, sizeof path, "%s/level-conditions.csv", datadir);
 	raw = slurp(path, &len);
@@ -196,6 +203,11 @@ jn_err refdata_load(store *s, const char *datadir, char *err, size_t errcap)
 	if (e) {
 		if (!err[0])
 			snprintf(err, errcap, "装载申报条件 %s 失败：%s", path, stx_errmsg(t));
+		stx_rollback(t);
+		return e;
+	}
+	/* The subsidy rules (national defaults; later versions are added as data). */
+	if ((e = subsidy_rules_load(t, datadir, err, errcap)) != JN_OK) {
 		stx_rollback(t);
 		return e;
 	}

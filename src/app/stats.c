@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/record.h"
+#include "core/cert.h"
 #include "core/grow.h"
 #include "core/regions.h"
 
@@ -356,7 +358,51 @@ typedef struct targets_ctx {
 	json_t *items;
 	target_row *rows;
 	int n, cap;
+	target_link *links;
+	int nl, capl;
 } targets_ctx;
+
+static int collect_link(void *ctx, const target_link *l)
+{
+	targets_ctx *c = ctx;
+	return grow_push((void **)&c->links, &c->nl, &c->capl, l, sizeof *l) ? 1 : 0;
+}
+
+/* Training targets: counted from completed enrolments in the classes of
+ * the programme the target is linked to (targets.programme_id), under the
+ * target's region.  A metric of training (培训, 创业培训, 培养, …) measured
+ * in persons or person-times; not the counts of bases, teachers
+ * (培训师资) or evaluation bodies. */
+static int training_metric(const char *m, const char *unit)
+{
+	if (strncmp(unit, "person", 6) != 0 || strstr(m, "评价") || strcmp(m, "培训师资") == 0)
+		return 0;
+	return strstr(m, "培训") || strcmp(m, "培养") == 0;
+}
+
+/* The dates a target's figure counts over, for the year asked about: a
+ * yearly target that year; a target due a year ("2025") from the start of
+ * its plan — the programme's period_from, else the five-year plan ending
+ * in the due year — to the end of the year asked about or of the due year,
+ * whichever is first.  0 when the window is empty (a year before the plan). */
+static int target_window(const target_row *x, const target_link *l, int year, char from[24], char to[24])
+{
+	if (strncmp(x->by, "yearly", 6) == 0) {
+		snprintf(from, 24, "%04d-01-01", year);
+		snprintf(to, 24, "%04d-12-31", year);
+		return 1;
+	}
+	int due = atoi(x->by);
+	if (due < 1949 || due > 2100)
+		due = year;
+	if (l && l->period_from[0])
+		snprintf(from, 24, "%s", l->period_from);
+	else
+		snprintf(from, 24, "%04d-01-01", due - 4);
+	int last = year < due ? year : due;
+	snprintf(to, 24, "%04d-12-31", last);
+	return strcmp(from, to) <= 0;
+}
 
 static int collect(void *ctx, const target_row *x)
 {
@@ -404,7 +450,7 @@ static json_t *number_of(const char *text)
 	return *text && !*end ? json_real(d) : json_null();
 }
 
-jn_err targets_list(store *s, const scope *sc, const char *region, json_t **items)
+static jn_err targets_for(store *s, const scope *sc, const char *region, int year, json_t **items)
 {
 	targets_ctx c = {0};
 	stx *t;
@@ -412,13 +458,19 @@ jn_err targets_list(store *s, const scope *sc, const char *region, json_t **item
 	if (e)
 		return e;
 	e = store_target_list(t, sc, region, collect, &c);
+	if (!e)
+		e = store_target_links(t, collect_link, &c);
 	region_counts rcs[16];
 	int nrc = 0;
 	json_t *arr = json_array();
 	for (int i = 0; !e && i < c.n; i++) {
 		const target_row *x = &c.rows[i];
 		const char *m = x->metric;
-		enum { M_NONE, M_SKILLED, M_HIGH, M_HIGH_SHARE, M_EMPLOYED_SHARE, M_EVALUATORS } kind = M_NONE;
+		enum { M_NONE, M_SKILLED, M_HIGH, M_HIGH_SHARE, M_EMPLOYED_SHARE, M_EVALUATORS, M_TRAINING } kind = M_NONE;
+		const target_link *link = NULL;
+		for (int k = 0; k < c.nl && !link; k++)
+			if (c.links[k].target_id == x->id)
+				link = &c.links[k];
 		if (strcmp(m, "技能人才总量") == 0)
 			kind = M_SKILLED;
 		else if (strcmp(m, "高技能人才总量") == 0)
@@ -429,11 +481,33 @@ jn_err targets_list(store *s, const scope *sc, const char *region, json_t **item
 			kind = M_EMPLOYED_SHARE;
 		else if (strstr(m, "评价机构") || strstr(m, "评价组织"))
 			kind = M_EVALUATORS;
-		json_t *actual = json_null();
-		const char *note = "待培训/竞赛等模块上线后统计";
+		else if (training_metric(m, x->unit) && (link || strcmp(m, "职业培训累计") == 0))
+			kind = M_TRAINING;
+		json_t *actual = json_null(), *window = NULL, *counts = NULL;
+		const char *note = training_metric(m, x->unit) ? "尚未关联培训计划，关联后按培训班结业人次统计"
+							       : "待竞赛、基地等模块上线后统计";
 		char drill[64] = "", drill_orgs[64] = "";
 		if (kind != M_NONE && !may_see(sc, x->region)) {
 			note = "超出本账号的管辖范围，不显示统计值";
+		} else if (kind == M_TRAINING) {
+			/* 职业培训累计 without a programme: every programme's classes */
+			char from[24], to[24];
+			int64_t times = 0, persons = 0, classes = 0;
+			note = NULL;
+			if (target_window(x, link, year, from, to))
+				e = store_training_count(t, sc, link ? link->programme_id : 0, x->region, from, to, &times,
+							 &persons, &classes);
+			else
+				note = "所选年份早于规划起始年份";
+			if (e)
+				break;
+			int by_persons = strncmp(x->unit, "persons", 7) == 0;
+			if (!note)
+				actual = json_integer(by_persons ? persons : times);
+			if (!note && !classes)
+				note = link ? "该培训计划在本地区尚无培训班" : "本地区尚无培训班";
+			window = json_pack("{s:s, s:s}", "from", from, "to", to);
+			counts = json_pack("{s:I, s:I}", "person_times", (json_int_t)times, "persons", (json_int_t)persons);
 		} else if (kind != M_NONE) {
 			region_counts *rc = NULL;
 			for (int k = 0; k < nrc && !rc; k++)
@@ -493,16 +567,217 @@ jn_err targets_list(store *s, const scope *sc, const char *region, json_t **item
 		json_object_set_new(j, "actual", actual);
 		json_object_set_new(j, "actual_note", note ? json_string(note) : json_null());
 		json_object_set_new(j, "drill", drill[0] ? json_string(drill) : json_null());
+		json_object_set_new(j, "programme_id", link ? json_integer(link->programme_id) : json_null());
+		json_object_set_new(j, "counted_as", json_string(kind == M_TRAINING ? "training"
+							       : kind == M_NONE ? "none" : "registry"));
+		if (window) {
+			json_object_set_new(j, "window", window);
+			json_object_set_new(j, "trained", counts);
+		}
 		if (drill_orgs[0])
 			json_object_set_new(j, "drill_orgs", json_string(drill_orgs));
 		json_array_append_new(arr, j);
 	}
 	stx_rollback(t);
 	free(c.rows);
+	free(c.links);
 	if (e) {
 		json_decref(arr);
 		return e;
 	}
 	*items = arr;
+	return JN_OK;
+}
+
+static int this_year(void) { return store_today() / 10000; }
+
+jn_err targets_list(store *s, const scope *sc, const char *region, json_t **items)
+{
+	return targets_for(s, sc, region, this_year(), items);
+}
+
+jn_err stats_targets(store *s, const scope *sc, const char *region, int year, json_t **out)
+{
+	if (!year)
+		year = this_year();
+	if (region && region[0]) {
+		const region_entry *r = region_find(region);
+		if (!r || !r->current)
+			return JN_ENOTFOUND;
+	}
+	json_t *items;
+	jn_err e = targets_for(s, sc, region, year, &items);
+	if (e)
+		return e;
+	*out = json_pack("{s:i, s:o, s:o}", "year", year, "region", region && region[0] ? json_string(region) : json_null(),
+			 "items", items);
+	return JN_OK;
+}
+
+/* ---- training statistics ---- */
+
+/* The region a statistic is of: the one asked for (a current code), else
+ * the caller's own; JN_ENOTFOUND / JN_EFORBIDDEN as stats_overview. */
+static jn_err stats_region(const scope *sc, const char *region_in, char region[7])
+{
+	region[0] = '\0';
+	if (region_in && region_in[0]) {
+		const region_entry *r = region_find(region_in);
+		if (!r || !r->current)
+			return JN_ENOTFOUND;
+		snprintf(region, 7, "%s", r->code);
+	} else if (!sc->system) {
+		snprintf(region, 7, "%s", sc->region);
+	}
+	return may_see(sc, region) ? JN_OK : JN_EFORBIDDEN;
+}
+
+static int group_json(void *ctx, int64_t programme_id, const char *programme_name, const char *county, int year,
+		      int64_t person_times, int64_t persons)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "programme_id", programme_id ? json_integer(programme_id) : json_null());
+	json_object_set_new(j, "programme_name", json_string(programme_id ? programme_name : "（未列入培训计划）"));
+	json_object_set_new(j, "region", json_string(county));
+	json_object_set_new(j, "region_name", json_string(region_name_of(county)));
+	json_object_set_new(j, "year", json_integer(year));
+	json_object_set_new(j, "person_times", json_integer(person_times));
+	json_object_set_new(j, "persons", json_integer(persons));
+	json_array_append_new((json_t *)ctx, j);
+	return 0;
+}
+
+jn_err stats_training(store *s, const scope *sc, const char *region_in, int year, json_t **out)
+{
+	char region[7];
+	jn_err e = stats_region(sc, region_in, region);
+	if (e)
+		return e;
+	char from[24] = "0000-01-01", to[24] = "9999-12-31";
+	if (year) {
+		snprintf(from, sizeof from, "%04d-01-01", year);
+		snprintf(to, sizeof to, "%04d-12-31", year);
+	}
+	stx *t;
+	if ((e = stx_begin(s, 0, &t)) != JN_OK)
+		return e;
+	json_t *items = json_array();
+	int64_t times = 0, persons = 0;
+	e = store_training_groups(t, sc, region, from, to, group_json, items, &times, &persons);
+	stx_rollback(t);
+	if (e) {
+		json_decref(items);
+		return e;
+	}
+	*out = json_pack("{s:o, s:o, s:o, s:{s:I, s:I}}", "region", region[0] ? json_string(region) : json_null(), "year",
+			 year ? json_integer(year) : json_null(), "items", items, "total", "person_times",
+			 (json_int_t)times, "persons", (json_int_t)persons);
+	return JN_OK;
+}
+
+typedef struct share_row {
+	char region[7];
+	int64_t registered, trained;
+} share_row;
+
+typedef struct share_acc {
+	share_row *rows;
+	int n, cap;
+	int failed;
+} share_acc;
+
+static share_row *share_slot(share_acc *a, const char *county)
+{
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->rows[i].region, county) == 0)
+			return &a->rows[i];
+	share_row r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.region, sizeof r.region, "%s", county);
+	if (grow_push((void **)&a->rows, &a->n, &a->cap, &r, sizeof r)) {
+		a->failed = 1;
+		return NULL;
+	}
+	return &a->rows[a->n - 1];
+}
+
+static int share_registered(void *ctx, const char *county, int level, int64_t count)
+{
+	(void)level;
+	share_row *r = share_slot(ctx, county);
+	if (!r)
+		return 1;
+	r->registered += count;
+	return 0;
+}
+
+static int share_trained(void *ctx, const char *county, int64_t persons)
+{
+	share_row *r = share_slot(ctx, county);
+	if (!r)
+		return 1;
+	r->trained += persons;
+	return 0;
+}
+
+static int by_region(const void *a, const void *b)
+{
+	return strcmp(((const share_row *)a)->region, ((const share_row *)b)->region);
+}
+
+jn_err stats_training_share(store *s, const scope *sc, const char *region_in, const char *as_of, json_t **out,
+			    jn_fields *fe)
+{
+	char upto[11];
+	if (as_of && as_of[0]) {
+		int d = cert_date_parse(as_of);
+		if (!d) {
+			jn_fields_add(fe, "as_of", "invalid_date", "截止日期“%.20s”不是日期（应为 YYYY-MM-DD）", as_of);
+			return JN_EINVAL;
+		}
+		cert_date_format(d, upto);
+	} else {
+		cert_date_format(store_today(), upto);
+	}
+	/* the three years before as_of: (as_of − 3 years, as_of] */
+	int y = atoi(upto), md = atoi(upto + 5) * 100 + atoi(upto + 8);
+	char after[24];
+	snprintf(after, sizeof after, "%04d-%s", y - 3, md == 229 ? "02-28" : upto + 5);
+	char region[7];
+	jn_err e = stats_region(sc, region_in, region);
+	if (e)
+		return e;
+	stx *t;
+	if ((e = stx_begin(s, 0, &t)) != JN_OK)
+		return e;
+	share_acc a = {0};
+	e = store_stats_region_level(t, sc, region, share_registered, &a);
+	if (!e)
+		e = store_trained_by_county(t, sc, region, after, upto, share_trained, &a);
+	stx_rollback(t);
+	if (!e && a.failed)
+		e = JN_ENOMEM;
+	if (e) {
+		free(a.rows);
+		return e;
+	}
+	if (a.n > 1)
+		qsort(a.rows, (size_t)a.n, sizeof *a.rows, by_region);
+	json_t *items = json_array();
+	int64_t reg = 0, tr = 0;
+	for (int i = 0; i < a.n; i++) {
+		const share_row *r = &a.rows[i];
+		reg += r->registered;
+		tr += r->trained;
+		json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:I, s:o}", "region", r->region, "region_name",
+						       region_name_of(r->region), "registered", (json_int_t)r->registered,
+						       "trained", (json_int_t)r->trained, "share",
+						       share(r->trained, r->registered)));
+	}
+	free(a.rows);
+	*out = json_pack("{s:o, s:o, s:s, s:s, s:o, s:{s:I, s:I, s:o}}", "region",
+			 region[0] ? json_string(region) : json_null(), "region_name",
+			 json_string(region[0] ? region_name_of(region) : "全平台"), "as_of", upto, "after", after, "items",
+			 items, "total", "registered", (json_int_t)reg, "trained", (json_int_t)tr, "share", share(tr, reg));
 	return JN_OK;
 }

@@ -22,6 +22,12 @@ int cmd_cert(int argc, char **argv);      /* cmd_cert.c */
 int cmd_keygen(int argc, char **argv);            /* cmd_keys.c */
 int cmd_keys(int argc, char **argv);              /* cmd_keys.c */
 int cmd_verify_credential(int argc, char **argv); /* cmd_keys.c */
+int cmd_voucher(int argc, char **argv);           /* cmd_money.c */
+int cmd_subsidy(int argc, char **argv);           /* cmd_money.c */
+int cmd_fund(int argc, char **argv);              /* cmd_money.c */
+int cmd_train(int argc, char **argv);             /* cmd_train.c */
+int cmd_record(int argc, char **argv);            /* cmd_record.c */
+int cmd_stats(int argc, char **argv);             /* cmd_record.c */
 
 /* The database URL: --db, else $JINENG_DB, else sqlite:var/jineng.db. */
 const char *cli_db_url(const char *given);

@@ -18,6 +18,7 @@
 
 #include "app/app.h"
 #include "app/gen_batch.h"
+#include "app/gen_training.h"
 #include "cli/cli.h"
 #include "io/table.h"
 
@@ -63,8 +64,15 @@ static int usage(int rc)
 	       "                输出一行 JSON：org_id、batch_id、candidates、state 等。\n"
 	       "  --occupation  职业编码或名称（默认 " GEN_BATCH_OCCUPATION " 焊工）\n"
 	       "  --level       等级 2–6（默认 3，中级工）\n"
-	       "  --state       approved（默认）；notice：停在公示期满、待审批（审批和发证都留给调用者计时）\n",
-	       GEN_TX_ROWS, GEN_TX_ROWS);
+	       "  --state       approved（默认）；notice：停在公示期满、待审批（审批和发证都留给调用者计时）\n"
+	       "      jineng gen training --enrolments N --into-db [--db URL] [--years 10] [--seed S] [--claims]\n"
+	       "                         [--no-results]\n"
+	       "  gen training  在数据库已有的人员上，按平台自身的业务规则生成近 --years 年的培训记录（基准和统计试算用）：\n"
+	       "                曲靖、玉溪、红河各 %d 家培训机构；每班 20–60 人、4–8 节课，均匀分布在这些年里，\n"
+	       "                归入本市的培训类计划；实名报名（含课次冲突检查，冲突者跳过）、签到、按出勤率结业、\n"
+	       "                登记考核结果（--no-results 不登记），终身档案和审计照常记录；--claims 再为每个结业班\n"
+	       "                申请职业培训补贴（按补贴规则逐人判定）。输出一行 JSON：各步数量和用时。\n",
+	       GEN_TX_ROWS, GEN_TX_ROWS, GEN_TR_PROVIDERS_PER_CITY);
 	return rc;
 }
 
@@ -500,12 +508,94 @@ static int batch_into_db(const gen_args *a)
 	return EXIT_OKAY;
 }
 
+/* gen training: ten years of classes through the real steps, then one
+ * line of JSON with the counts and each phase's seconds. */
+static int training_into_db(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"enrolments", required_argument, 0, 'n'}, {"years", required_argument, 0, 'y'},
+		{"seed", required_argument, 0, 's'},	   {"db", required_argument, 0, 'd'},
+		{"into-db", no_argument, 0, 'I'},	   {"claims", no_argument, 0, 'c'},
+		{"no-results", no_argument, 0, 'R'},	   {"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0}};
+	gen_training_opts o = {.years = 10, .with_results = 1, .seed = 1};
+	const char *db = NULL;
+	int into = 0, c;
+	uint64_t v;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_uint(optarg, 100000000, &v) != 0 || v < 1)
+				return bad_usage("--enrolments 应为 1 到 100000000 的整数，不是“%s”", optarg);
+			o.enrolments = (int64_t)v;
+			break;
+		case 'y':
+			if (parse_uint(optarg, 30, &v) != 0 || v < 1)
+				return bad_usage("--years 应为 1 到 30，不是“%s”", optarg);
+			o.years = (int)v;
+			break;
+		case 's':
+			if (parse_uint(optarg, UINT64_MAX, &o.seed) != 0)
+				return bad_usage("--seed 应为非负整数，不是“%s”", optarg);
+			break;
+		case 'd': db = optarg; break;
+		case 'I': into = 1; break;
+		case 'c': o.with_claims = 1; break;
+		case 'R': o.with_results = 0; break;
+		case 'h': return usage(EXIT_OKAY);
+		default: return bad_usage("无法识别的选项或缺少参数：%s", argv[optind]);
+		}
+	}
+	if (optind != argc - 1)
+		return bad_usage("gen training 不带位置参数：用 --enrolments N");
+	if (!into)
+		return bad_usage("gen training 只能直接写入数据库：请加 --into-db");
+	if (!o.enrolments)
+		return bad_usage("须用 --enrolments N 指定报名人次");
+	if (o.with_claims && !o.with_results)
+		return bad_usage("--claims 需要考核结果（不能与 --no-results 同用）");
+	store *s = cli_open(cli_db_url(db), 1);
+	if (!s)
+		return EXIT_FAILED;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	progress pr = {.on = o.enrolments >= 100000 && (isatty(STDERR_FILENO) || getenv("JINENG_PROGRESS"))};
+	gen_training_result r;
+	char err[512];
+	jn_err e = gen_training_into_db(s, &o, progress_tick, &pr, &r, err, sizeof err);
+	store_close(s);
+	if (e) {
+		if (pr.on)
+			fprintf(stderr, "\n");
+		fprintf(stderr, "jineng gen training: %s（已写入 %lld 个班、%lld 人次）\n", err[0] ? err : gen_failure(e),
+			(long long)r.classes, (long long)r.enrolments);
+		return e == JN_EINVAL ? EXIT_REJECTED : EXIT_FAILED;
+	}
+	double secs = seconds_since(&t0);
+	printf("{\"providers\": %lld, \"classes\": %lld, \"enrolments\": %lld, \"overlap_skipped\": %lld, "
+	       "\"attendance\": %lld, \"completed\": %lld, \"incomplete\": %lld, \"passed\": %lld, \"failed\": %lld, "
+	       "\"claims\": %lld, \"claim_classes_refused\": %lld, \"claims_refused\": %lld, "
+	       "\"first_date\": \"%s\", \"last_date\": \"%s\", \"seconds\": %.3f, \"seconds_classes_enrol\": %.3f, "
+	       "\"seconds_attend\": %.3f, \"seconds_close\": %.3f, \"seconds_results\": %.3f, \"seconds_claims\": %.3f}\n",
+	       (long long)r.providers, (long long)r.classes, (long long)r.enrolments, (long long)r.overlap_skipped,
+	       (long long)r.attendance, (long long)r.completed, (long long)r.incomplete, (long long)r.passed,
+	       (long long)r.failed, (long long)r.claims, (long long)r.claim_classes_refused, (long long)r.claims_refused,
+	       r.first_date, r.last_date, secs, r.s_classes_enrol, r.s_attend, r.s_close, r.s_results, r.s_claims);
+	fprintf(stderr, "已生成培训记录：%lld 个班、%lld 人次（结业 %lld），用时 %.2f 秒\n", (long long)r.classes,
+		(long long)r.enrolments, (long long)r.completed, secs);
+	return EXIT_OKAY;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1]))
 		return usage(argc < 2 ? EXIT_USAGE : EXIT_OKAY);
+	if (strcmp(argv[1], "training") == 0)
+		return training_into_db(argc, argv);
 	if (strcmp(argv[1], "persons") != 0 && strcmp(argv[1], "orgs") != 0 && strcmp(argv[1], "batch") != 0)
-		return bad_usage("没有“%s”这种数据（可用：persons、orgs、batch）", argv[1]);
+		return bad_usage("没有“%s”这种数据（可用：persons、orgs、batch、training）", argv[1]);
 	gen_args a;
 	int rc = parse_args(argc, argv, &a);
 	if (rc)

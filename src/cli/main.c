@@ -21,9 +21,15 @@ static const struct {
 	{"evaluator", cmd_evaluator, "评价机构：evaluator register|staff|list|show"},
 	{"batch", cmd_batch, "认定批次：batch create|enrol|score|submit|review|notice|object|answer|approve|issue|revoke|show|list"},
 	{"cert", cmd_cert, "证书：cert show|revoke|list"},
+	{"train", cmd_train, "培训：train programmes|catalog|class-add|classes|class|enrol|withdraw|code|checkin|attend|close|result|import-…"},
 	{"keygen", cmd_keygen, "生成新的证书签名密钥并启用（原密钥停用但仍可验证），写出公钥集 jwks.json"},
 	{"keys", cmd_keys, "证书签名密钥：keys list"},
+	{"record", cmd_record, "终身职业技能培训电子档案：record 人员编号 [--pdf|--xlsx 文件] / record correct"},
+	{"stats", cmd_stats, "统计：stats targets|training|training-share"},
 	{"verify-credential", cmd_verify_credential, "离线验证签名证书（VC-JWT）：verify-credential 文件 [--jwks 公钥集]"},
+	{"voucher", cmd_voucher, "职业技能电子培训券：voucher issue|list|show|stats"},
+	{"subsidy", cmd_subsidy, "培训补贴：subsidy rules|rule-add|claim|claims|show|review|approve|pay|refuse|check-flags|clear-flag"},
+	{"fund", cmd_fund, "补贴资金：fund create|list|show|budget|ledger"},
 };
 
 static void usage(FILE *f)

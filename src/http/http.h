@@ -190,6 +190,40 @@ void api_stats_employed_put(req *r, resp *out);
 void api_stats_employed_list(req *r, resp *out);
 void api_targets_list(req *r, resp *out);
 
+/* ---- the lifelong record and training statistics (api_record.c) ---- */
+void api_person_record(req *r, resp *out);
+void api_person_record_pdf(req *r, resp *out);
+void api_person_record_xlsx(req *r, resp *out);
+void api_record_correct(req *r, resp *out);
+void api_stats_targets(req *r, resp *out);
+void api_stats_training(req *r, resp *out);
+void api_stats_training_share(req *r, resp *out);
+void record_openapi_schemas(json_t *schemas);
+
+/* ---- training: programmes, catalogue, classes (api_programme.c, api_class.c) ---- */
+void training_openapi_schemas(json_t *schemas);
+void api_programme_list(req *r, resp *out);
+void api_programme_get(req *r, resp *out);
+void api_programme_create(req *r, resp *out);
+void api_programme_patch(req *r, resp *out);
+void api_catalog_list(req *r, resp *out);
+void api_catalog_add(req *r, resp *out);
+void api_class_create(req *r, resp *out);
+void api_class_list(req *r, resp *out);
+void api_class_get(req *r, resp *out);
+void api_class_patch(req *r, resp *out);
+void api_class_enrol(req *r, resp *out);
+void api_class_withdraw(req *r, resp *out);
+void api_class_result(req *r, resp *out);
+void api_class_code(req *r, resp *out);
+void api_class_attend(req *r, resp *out);
+void api_class_checkin(req *r, resp *out);
+void api_class_close(req *r, resp *out);
+void api_enrolment_list(req *r, resp *out);
+void api_import_classes(req *r, resp *out);
+void api_import_roster(req *r, resp *out);
+void api_import_attendance(req *r, resp *out);
+
 /* ---- certification (api_evaluator.c, api_batch.c, api_cert.c, api_verify.c) ---- */
 /* The caller's IP address as the socket gives it (never a header). */
 int req_client_addr(req *r, char *out, size_t cap);
@@ -255,5 +289,29 @@ void http_set_keyring(keyring *kr);
 void api_jwks(req *r, resp *out);
 void api_cert_credential(req *r, resp *out);
 void api_cert_pdf(req *r, resp *out);
+
+/* ---- vouchers, subsidies, funds (api_voucher.c, api_subsidy.c) ---- */
+void money_openapi_schemas(json_t *schemas);
+void api_voucher_issue(req *r, resp *out);
+void api_voucher_issues(req *r, resp *out);
+void api_voucher_list(req *r, resp *out);
+void api_voucher_get(req *r, resp *out);
+void api_voucher_stats(req *r, resp *out);
+void api_rule_list(req *r, resp *out);
+void api_rule_add(req *r, resp *out);
+void api_claim_create(req *r, resp *out);
+void api_claim_list(req *r, resp *out);
+void api_claim_get(req *r, resp *out);
+void api_claim_review(req *r, resp *out);
+void api_claim_approve(req *r, resp *out);
+void api_claim_pay(req *r, resp *out);
+void api_claim_refuse(req *r, resp *out);
+void api_claim_flags_check(req *r, resp *out);
+void api_claim_flag_clear(req *r, resp *out);
+void api_fund_create(req *r, resp *out);
+void api_fund_list(req *r, resp *out);
+void api_fund_get(req *r, resp *out);
+void api_fund_budget(req *r, resp *out);
+void api_fund_ledger(req *r, resp *out);
 
 #endif

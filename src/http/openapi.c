@@ -64,6 +64,9 @@ static json_t *schemas(void)
 				      "string", "year", "type", "integer", "count", "type", "integer", "source", "type",
 				      "string", "additionalProperties", 0));
 	cert_openapi_schemas(s);
+	training_openapi_schemas(s);
+	record_openapi_schemas(s);
+	money_openapi_schemas(s);
 	return s;
 }
 

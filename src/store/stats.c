@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/store_internal.h"
+#include "store/store_record.h"
 
 /* Persons in scope, under region when it narrows the scope. */
 static void persons_where(sqlb *b, const scope *sc, const char *region)
@@ -297,4 +298,140 @@ jn_err store_employed_put(stx *t, const scope *sc, employed_row *e, employed_row
 					 " count = excluded.count, source = excluded.source,"
 					 " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
 					 p, 6, NULL));
+}
+
+/* ---- training (completed enrolments) ---- */
+
+/* Staff reach the rows of their region through col; the system everything;
+ * nobody else anything (the routes are staff-only). */
+static void scope_staff_region(sqlb *b, const scope *sc, const char *col)
+{
+	if (sc->system || (sc->role == ROLE_ADMIN && !sc->region[0]))
+		return;
+	if ((sc->role == ROLE_ADMIN || sc->role == ROLE_COUNTY) && sc->region[0])
+		sqlb_region_col(b, col, sc->region);
+	else
+		sqlb_and(b, "1 = 0", 0);
+}
+
+static void completed_where(sqlb *b, const scope *sc, int64_t programme_id, const char *region, const char *from,
+			    const char *to)
+{
+	sqlb_and(b, "e.state = 'completed' AND e.completed_on >= ? AND e.completed_on <= ?", 2, P_TEXT(from),
+		 P_TEXT(to));
+	if (programme_id)
+		sqlb_and(b, "c.programme_id = ?", 1, P_INT(programme_id));
+	scope_staff_region(b, sc, "c.region");
+	if (region && region[0])
+		sqlb_region_col(b, "c.region", region);
+}
+
+typedef struct two_counts {
+	int64_t a, b;
+} two_counts;
+
+static int two_row(void *ctx, const db_driver *d, db_rows *r)
+{
+	two_counts *c = ctx;
+	c->a = d->rows_int(r, 0);
+	c->b = d->rows_int(r, 1);
+	return 1;
+}
+
+jn_err store_training_count(stx *t, const scope *sc, int64_t programme_id, const char *region, const char *from,
+			    const char *to, int64_t *person_times, int64_t *persons, int64_t *classes)
+{
+	sqlb b;
+	sqlb_init(&b, "SELECT COUNT(*), COUNT(DISTINCT e.person_id) FROM enrolments e JOIN classes c ON c.id = e.class_id");
+	completed_where(&b, sc, programme_id, region, from, to);
+	two_counts n = {0, 0};
+	jn_err e = sqlb_each(t, &b, two_row, &n);
+	*person_times = n.a;
+	*persons = n.b;
+	if (e || !classes)
+		return e;
+	sqlb_init(&b, "SELECT COUNT(*) FROM classes c");
+	if (programme_id)
+		sqlb_and(&b, "c.programme_id = ?", 1, P_INT(programme_id));
+	scope_staff_region(&b, sc, "c.region");
+	if (region && region[0])
+		sqlb_region_col(&b, "c.region", region);
+	return one_count(t, &b, classes);
+}
+
+typedef struct group_ctx {
+	training_group_fn fn;
+	void *ctx;
+} group_ctx;
+
+static int group_row(void *ctx, const db_driver *d, db_rows *r)
+{
+	group_ctx *g = ctx;
+	char name[256], county[8], year[8];
+	rows_copy(d, r, 1, name, sizeof name);
+	rows_copy(d, r, 2, county, sizeof county);
+	rows_copy(d, r, 3, year, sizeof year);
+	return g->fn(g->ctx, d->rows_int(r, 0), name, county, atoi(year), d->rows_int(r, 4), d->rows_int(r, 5));
+}
+
+jn_err store_training_groups(stx *t, const scope *sc, const char *region, const char *from, const char *to,
+			     training_group_fn fn, void *ctx, int64_t *person_times, int64_t *persons)
+{
+	sqlb b;
+	sqlb_init(&b, "SELECT c.programme_id, COALESCE(p.name, ''), c.region, substr(e.completed_on, 1, 4),"
+		      " COUNT(*), COUNT(DISTINCT e.person_id) FROM enrolments e JOIN classes c ON c.id = e.class_id"
+		      " LEFT JOIN programmes p ON p.id = c.programme_id");
+	completed_where(&b, sc, 0, region, from, to);
+	sqlb_raw(&b, " GROUP BY c.programme_id, p.name, c.region, substr(e.completed_on, 1, 4)"
+		     " ORDER BY 4 DESC, 1, 3");
+	group_ctx g = {fn, ctx};
+	jn_err e = sqlb_each(t, &b, group_row, &g);
+	if (!e)
+		e = store_training_count(t, sc, 0, region, from, to, person_times, persons, NULL);
+	return e;
+}
+
+typedef struct trained_ctx {
+	trained_fn fn;
+	void *ctx;
+} trained_ctx;
+
+static int trained_row(void *ctx, const db_driver *d, db_rows *r)
+{
+	trained_ctx *c = ctx;
+	return c->fn(c->ctx, d->rows_text(r, 0), d->rows_int(r, 1));
+}
+
+jn_err store_trained_by_county(stx *t, const scope *sc, const char *region, const char *after, const char *upto,
+			       trained_fn fn, void *ctx)
+{
+	sqlb b;
+	sqlb_init(&b, "SELECT p.region, COUNT(DISTINCT e.person_id) FROM enrolments e JOIN persons p ON p.id = e.person_id");
+	sqlb_and(&b, "e.state = 'completed' AND e.completed_on > ? AND e.completed_on <= ?", 2, P_TEXT(after),
+		 P_TEXT(upto));
+	scope_staff_region(&b, sc, "p.region");
+	if (region && region[0])
+		sqlb_region_col(&b, "p.region", region);
+	sqlb_raw(&b, " GROUP BY p.region ORDER BY p.region");
+	trained_ctx c = {fn, ctx};
+	return sqlb_each(t, &b, trained_row, &c);
+}
+
+static void read_link(const db_driver *d, db_rows *r, target_link *l)
+{
+	memset(l, 0, sizeof *l);
+	l->target_id = d->rows_int(r, 0);
+	l->programme_id = d->rows_int(r, 1);
+	rows_copy(d, r, 2, l->period_from, sizeof l->period_from);
+	rows_copy(d, r, 3, l->period_to, sizeof l->period_to);
+}
+STORE_ROW_ADAPTER(link_row_cb, link_cb, target_link, target_link_fn, read_link)
+
+jn_err store_target_links(stx *t, target_link_fn fn, void *ctx)
+{
+	sqlb b;
+	sqlb_init(&b, "SELECT t.id, t.programme_id, p.period_from, p.period_to FROM targets t"
+		      " JOIN programmes p ON p.id = t.programme_id ORDER BY t.id");
+	link_cb cb = {fn, ctx};
+	return sqlb_each(t, &b, link_row_cb, &cb);
 }

@@ -37,4 +37,37 @@ jn_err store_record_list(stx *t, int64_t person_id, record_fn fn, void *ctx);
 /* One entry of the person; JN_ENOTFOUND when it is not theirs. */
 jn_err store_record_get(stx *t, int64_t person_id, int64_t id, record_entry *out);
 
+/* ---- training statistics (store/stats.c) ----
+ * Counted from completed enrolments (state 'completed', completed_on a
+ * date), scoped by the class's region for staff (a county clerk counts its
+ * county's classes, an administrator its city's). */
+
+/* Completions in [from, to] (ISO dates, inclusive) of classes under region
+ * ("" any) of programme_id (0: every programme): person-times, distinct
+ * persons, and the number of classes the programme has there (any state). */
+jn_err store_training_count(stx *t, const scope *sc, int64_t programme_id, const char *region, const char *from,
+			    const char *to, int64_t *person_times, int64_t *persons, int64_t *classes);
+
+typedef int (*training_group_fn)(void *ctx, int64_t programme_id, const char *programme_name, const char *county,
+				 int year, int64_t person_times, int64_t persons);
+/* The same grouped by programme, the class's county and the year of
+ * completion; and the totals over them (*persons distinct overall). */
+jn_err store_training_groups(stx *t, const scope *sc, const char *region, const char *from, const char *to,
+			     training_group_fn fn, void *ctx, int64_t *person_times, int64_t *persons);
+
+typedef struct target_link {
+	int64_t target_id, programme_id;
+	char period_from[11], period_to[11]; /* the programme's period, "" when not set */
+} target_link;
+typedef int (*target_link_fn)(void *ctx, const target_link *l);
+/* Every target linked to a programme (targets.programme_id), with the
+ * programme's period.  Policy, not personal data: not scoped. */
+jn_err store_target_links(stx *t, target_link_fn fn, void *ctx);
+
+typedef int (*trained_fn)(void *ctx, const char *county, int64_t persons);
+/* Distinct persons registered under region (the person's own county, in
+ * scope like the registry) with a training completed in (after, upto]. */
+jn_err store_trained_by_county(stx *t, const scope *sc, const char *region, const char *after, const char *upto,
+			       trained_fn fn, void *ctx);
+
 #endif

@@ -121,7 +121,9 @@ def hist(p, num, level, issued, occ=WELDER, body=None, status="有效", revoked=
 def setup(srv):
     R.where = "setup"
     r = srv.cli("init", "--db", srv.db)
-    R.check(r.returncode == 0 and "版本 6" in r.stdout.decode(), "init: schema version 6", r.stdout.decode() + r.stderr.decode())
+    m = re.search(r"版本 (\d+)", r.stdout.decode())
+    R.check(r.returncode == 0 and m and int(m.group(1)) >= 6, "init: schema with certification and photos (version 6 or later)",
+            r.stdout.decode() + r.stderr.decode())
     r = srv.cli("user", "add", "--db", srv.db, "--username", "admin", "--role", "admin", stdin=(PW + "\n").encode())
     R.check(r.returncode == 0, "user add admin", r.stderr.decode())
     srv.start()

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { certScenarios } from './cert.mjs'
+import { trainingScenarios } from './training.mjs'
 
 const BASE = process.env.BASE
 const PW = JSON.parse(process.env.PASSWORDS || '{}')
@@ -322,6 +323,9 @@ await scenario('worker', async () => {
 
 // ---------------------------------------------------------------- certification (cert.mjs)
 await certScenarios({ BASE, PW, check, shot, fits, newPage, login, logout, text, fieldError, scenario, idNumber, browser })
+
+// ---------------------------------------------------------------- training (training.mjs)
+await trainingScenarios({ BASE, PW, check, shot, fits, newPage, login, logout, text, fieldError, scenario, idNumber, browser })
 
 await browser.close()
 console.log(`web[${ENGINE}]: ${passed} passed, ${failed} failed`)
