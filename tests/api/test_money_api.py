@@ -615,7 +615,8 @@ def main():
         test_cli()
     finally:
         srv.stop()
-    print(f"test_money_api: {R.passed} passed, {R.failed} failed")
+    engine = "postgresql" if a.db.startswith("postgres") else "sqlite"
+    print(f"money-api[{engine}]: {R.passed} passed, {R.failed} failed")
     sys.exit(1 if R.failed else 0)
 
 
