@@ -171,7 +171,9 @@ static jn_err linked_cert(store *s, FILE *out, const provider *pv, const certifi
 	}
 	int64_t cid = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
-	enrol_person_input ei = {p.id_number, p.name, NULL};
+	char on[11];
+	date_plus(-157, on);
+	enrol_person_input ei = {p.id_number, p.name, NULL, on};
 	j = NULL;
 	if (class_enrol(s, &pv[ci].sc, cid, &ei, &j, &fe) != JN_OK) {
 		json_decref(j);
@@ -330,7 +332,10 @@ jn_err demo_training_load(store *s, FILE *out)
 		int n = 0;
 		for (int m = 0; m < pl->trainees && next[ci] < pp[ci].n; m++) {
 			const person *p = &pp[ci].p[next[ci]++];
-			enrol_person_input ei = {p->id_number, p->name, NULL};
+			/* enrolled a week before the class starts (or today) */
+			char on[11];
+			date_plus(pl->start - 7 < 0 ? pl->start - 7 : 0, on);
+			enrol_person_input ei = {p->id_number, p->name, NULL, on};
 			jn_fields f2 = {0};
 			json_t *ej = NULL;
 			jn_err ee = class_enrol(s, psc, cid, &ei, &ej, &f2);

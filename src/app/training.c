@@ -700,6 +700,12 @@ static jn_err record(stx *t, const scope *sc, const training_class *c, const enr
 jn_err enrol_tx(stx *t, const scope *sc, training_class *c, const char *id_number, const char *name,
 		const char *voucher, enrolment *out, jn_fields *fe)
 {
+	return enrol_tx_on(t, sc, c, id_number, name, voucher, NULL, out, fe);
+}
+
+jn_err enrol_tx_on(stx *t, const scope *sc, training_class *c, const char *id_number, const char *name,
+		   const char *voucher, const char *on, enrolment *out, jn_fields *fe)
+{
 	if (strcmp(c->state, "closed") == 0)
 		return wrong_state(fe, c, "已结业的培训班不能再报名");
 	scope sys = scope_system();
@@ -770,7 +776,10 @@ jn_err enrol_tx(stx *t, const scope *sc, training_class *c, const char *id_numbe
 	if ((e = store_enrolment_put(t, &en)) != JN_OK)
 		return e;
 	char today[11];
-	today_text(today);
+	if (on && on[0])
+		snprintf(today, sizeof today, "%s", on);
+	else
+		today_text(today);
 	if (voucher && voucher[0]) {
 		e = voucher_use(t, sc, voucher, p.id, c->occupation, en.id, today, fe);
 		if (e)
@@ -799,7 +808,7 @@ jn_err class_enrol(store *s, const scope *sc, int64_t id, const enrol_person_inp
 	if (e)
 		return e;
 	enrolment en;
-	e = enrol_tx(t, sc, &c, in->id_number, in->name, in->voucher_number, &en, fe);
+	e = enrol_tx_on(t, sc, &c, in->id_number, in->name, in->voucher_number, in->on, &en, fe);
 	json_t *j = e ? NULL : enrolment_json(&en, 1);
 	e = tx_end(t, e);
 	if (e) {

@@ -85,6 +85,7 @@ json_t *class_json(const training_class *c);
  * registered with it; an optional voucher is used in the same transaction. */
 typedef struct enrol_person_input {
 	const char *id_number, *name, *voucher_number;
+	const char *on; /* the enrolment's day (demo only; the API never sets it); NULL today */
 } enrol_person_input;
 jn_err class_enrol(store *s, const scope *sc, int64_t id, const enrol_person_input *in, json_t **out, jn_fields *fe);
 jn_err class_withdraw(store *s, const scope *sc, int64_t id, int64_t enrolment_id, json_t **out, jn_fields *fe);

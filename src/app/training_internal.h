@@ -25,6 +25,11 @@ jn_err class_insert_tx(stx *t, const scope *sc, training_class *c, const class_s
  * enrolment row exists): a refusal leaves t unwritten when voucher is NULL. */
 jn_err enrol_tx(stx *t, const scope *sc, training_class *c, const char *id_number, const char *name,
 		const char *voucher, enrolment *out, jn_fields *fe);
+/* The same on a given day (YYYY-MM-DD; NULL = today): the date the record
+ * and the voucher show.  Not reachable from the API or the CLI: for the
+ * demo and back-filling. */
+jn_err enrol_tx_on(stx *t, const scope *sc, training_class *c, const char *id_number, const char *name,
+		   const char *voucher, const char *on, enrolment *out, jn_fields *fe);
 /* Marks person_id present at session ss (the class becomes running). */
 jn_err attend_tx(stx *t, const scope *sc, training_class *c, const class_session *ss, int64_t person_id,
 		 const char *at, const char *method, const char *device, int *added);
