@@ -606,6 +606,15 @@ static jn_err submit_upgrade(stx *t, const scope *sc, const char *number, int da
 		fe_add(fe, "rule", d.rule_code, "%s", d.reason);
 		return JN_EINVAL;
 	}
+	/* Whatever the rules in force allow, a certificate is subsidised once. */
+	int64_t existing = 0;
+	if ((e = store_claim_of_certificate(t, cert.id, &existing)))
+		return e;
+	if (existing) {
+		fe_add(fe, "certificate", "already_claimed", "证书%s已申请过技能提升补贴（第%lld号），同一证书只补贴一次",
+		       cert.number, (long long)existing);
+		return JN_EINVAL;
+	}
 	claim c;
 	memset(&c, 0, sizeof c);
 	c.kind = SUBSIDY_UPGRADE;
@@ -735,6 +744,18 @@ static jn_err pay(stx *t, const scope *sc, claim *c, int64_t fund_id, jn_fields 
 		e = store_fund_get(t, sc, fund_id, &fd);
 		if (e == JN_ENOTFOUND) {
 			fe_add(fe, "fund_id", "not_found", "没有编号为%lld的资金，或不在您的管辖范围内", (long long)fund_id);
+			return JN_EINVAL;
+		}
+		/* A fund pays only its own programme's claims, in its own region
+		 * (the county itself, or the city or province above it). */
+		char pre[8];
+		region_prefix(fd.region, pre);
+		if (!e && (fd.programme_id != c->programme_id || strncmp(c->region, pre, strlen(pre)) != 0)) {
+			const region_entry *cr = region_find(c->region), *fr = region_find(fd.region);
+			fe_add(fe, "fund_id", "fund_mismatch",
+			       "资金“%s”（%s，%s）不能支付这笔补贴（%s，%s）：资金只支付本培训计划、本地区的补贴", fd.name,
+			       fr ? fr->name : fd.region, fd.programme_id ? fd.programme_name : "不属于培训计划",
+			       cr ? cr->name : c->region, c->programme_id ? "培训计划内" : "不属于培训计划");
 			return JN_EINVAL;
 		}
 	} else {

@@ -159,8 +159,8 @@ static const char VOUCHER_HELP[] =
 	"用法：\n"
 	"  jineng voucher issue (--person 人员编号 | --region 地区代码 [--tags 脱贫户,退役军人] [--tags-match any|all]\n"
 	"          [--age-min 16] [--age-max 60] [--level-max 3]) --occupations 6-18-02-04,6-18 --amount-fen 50000\n"
-	"          --expires-on 2026-12-31 [--programme 培训计划编号] [--dry-run]\n"
-	"      发放培训券（--dry-run 只预览选中人数）。\n"
+	"          --expires-on 2026-12-31 [--programme 培训计划编号] [--issued-on 日期] [--dry-run]\n"
+	"      发放培训券（--dry-run 只预览选中人数；--issued-on 只供系统身份补录历史发券）。\n"
 	"  jineng voucher list [--state issued|used|redeemed|expired] [--person 编号] [--programme 编号] [--region 代码]\n"
 	"  jineng voucher show 券号\n"
 	"  jineng voucher stats [--region 代码] [--programme 编号]\n";
@@ -188,7 +188,8 @@ int cmd_voucher(int argc, char **argv)
 	jn_err e;
 	if (strcmp(sub, "issue") == 0) {
 		static const char *const allowed[] = {"person", "region", "tags", "tags-match", "age-min", "age-max",
-						      "level-max", "occupations", "amount-fen", "expires-on", "programme", NULL};
+						      "level-max", "occupations", "amount-fen", "expires-on", "programme",
+						      "issued-on", NULL};
 		if (!only(&a, allowed) || a.npos)
 			return usage(VOUCHER_HELP, 0);
 		voucher_issue_input in = VOUCHER_ISSUE_EMPTY;
@@ -205,6 +206,7 @@ int cmd_voucher(int argc, char **argv)
 		in.expires_on = opt(&a, "expires-on");
 		in.programme_id = numopt(&a, "programme", 0);
 		in.dry_run = a.dry_run;
+		in.issued_on = opt(&a, "issued-on");
 		if (!(s = open_as(&a, &sc)))
 			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
 		e = voucher_issue(s, &sc, &in, &j, &fe);

@@ -303,6 +303,16 @@ jn_err store_claim_of_enrolment(stx *t, int64_t enrolment_id, int64_t *claim_id)
 	return e == JN_ENOTFOUND ? JN_OK : e;
 }
 
+jn_err store_claim_of_certificate(stx *t, int64_t certificate_id, int64_t *claim_id)
+{
+	sqlb q;
+	sqlb_init(&q, "SELECT id FROM claims");
+	sqlb_and(&q, "certificate_id = ? AND state <> 'refused'", 1, P_INT(certificate_id));
+	*claim_id = 0;
+	jn_err e = sqlb_one(t, &q, first_int, claim_id);
+	return e == JN_ENOTFOUND ? JN_OK : e;
+}
+
 /* ---- flags ---- */
 
 jn_err store_flag_raise(stx *t, int64_t claim_id, const char *code, const char *detail, int *added)

@@ -256,6 +256,9 @@ static const migration MIGRATIONS[] = {
 	 "CREATE INDEX claims_state ON claims(state, id);\n"
 	 "CREATE INDEX claims_region ON claims(region, id);\n"
 	 "CREATE INDEX claims_enrolment ON claims(enrolment_id);\n"
+	 /* One live claim per enrolment and per certificate, whatever the code above does. */
+	 "CREATE UNIQUE INDEX claims_enrolment_live ON claims(enrolment_id) WHERE state <> 'refused';\n"
+	 "CREATE UNIQUE INDEX claims_certificate_live ON claims(certificate_id) WHERE state <> 'refused';\n"
 	 "CREATE TABLE claim_flags (id {{ID}}, claim_id BIGINT NOT NULL REFERENCES claims(id), code TEXT NOT NULL,"
 	 " detail TEXT NOT NULL, raised_at TEXT NOT NULL, cleared_by TEXT NOT NULL DEFAULT '',"
 	 " cleared_at TEXT NOT NULL DEFAULT '', clear_reason TEXT NOT NULL DEFAULT '', UNIQUE (claim_id, code));\n"

@@ -155,6 +155,9 @@ jn_err store_claim_priors(stx *t, int64_t person_id, int64_t except, prior_fn fn
 jn_err store_person_insurance(stx *t, int64_t person_id, char insured_from[11], char tags[256]);
 /* The live (not refused) training claim of an enrolment, 0 none. */
 jn_err store_claim_of_enrolment(stx *t, int64_t enrolment_id, int64_t *claim_id);
+/* The live (not refused) upgrade claim of a certificate, 0 none: a
+ * certificate is subsidised once whatever the rules in force say. */
+jn_err store_claim_of_certificate(stx *t, int64_t certificate_id, int64_t *claim_id);
 
 typedef struct claim_flag {
 	int64_t id, claim_id;

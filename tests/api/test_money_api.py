@@ -591,6 +591,159 @@ def test_cli():
     R.check(r.returncode == 1 and "reason" in r.stderr.decode(), "refuse without a reason", r.stderr.decode())
 
 
+def full_class(name, d0, people):
+    """A one-session class of the provider tc (created by the city), everyone
+    present and passed, closed: its id."""
+    cid = make_class(T.admin, T.orgs["tc"], name, d0, seqs=1, capacity=40)
+    for pp in people:
+        st, j, _ = call("POST", f"/api/v1/classes/{cid}/enrolments", {"id_number": pp["id_number"], "name": pp["name"]},
+                        T.admin)
+        R.check(st == 201, f"enrol {pp['name']} in {name}", j)
+    st, j, _ = call("POST", f"/api/v1/classes/{cid}/attendance",
+                    {"seq": 1, "persons": [pp["id"] for pp in people], "at": f"{day(d0)}T09:05:00+08:00"}, T.admin)
+    R.check(st == 200, f"attendance {name}", j)
+    st, j, _ = call("POST", f"/api/v1/classes/{cid}/close", {}, T.admin)
+    R.check(st == 200, f"close {name}", j)
+    es = enrolments(cid, T.admin)
+    for pp in people:
+        st, j, _ = call("PUT", f"/api/v1/classes/{cid}/enrolments/{es[pp['id']]}/result", {"result": "passed"}, T.admin)
+        R.check(st == 200, f"result {pp['name']} in {name}", j)
+    return cid
+
+
+def spike_flags(created):
+    return [x for x in created if "provider_spike" in {f["code"] for f in x["flags"]}]
+
+
+def test_spike():
+    """A provider whose claims this month jump against its own history is flagged.
+    The history is made honestly: real classes, real trainees, their claims
+    submitted by the system CLI with an earlier application date (--on, the
+    system's way of entering past claims); nothing is written with SQL."""
+    R.where = "provider spike"
+    st, j, _ = call("POST", "/api/v1/orgs", {"uscc": make_uscc("530402", "MB0000009"), "name": "补贴测试机构tc",
+                                             "kind": "trainer", "region": "530402"}, T.admin)
+    R.check(st == 201, "org tc", j)
+    T.orgs["tc"] = j["id"]
+    given = "伟芳娜敏静丽强磊军洋"
+    people = []
+    for i in range(40):
+        name = "冯陈褚卫"[i // 10] + given[i % 10]
+        st, j, _ = call("POST", "/api/v1/persons", {"id_number": make_id("530402", years_ago(30), 600 + i), "name": name,
+                                                    "region": "530402"}, T.admin)
+        R.check(st == 201, "person " + name, j)
+        people.append(j)
+    # history: 40 claims three months ago and 40 last month (80 in the six months before this one: 13.3 a month)
+    for name, d0, on in [("焊工历史班一", 50, day(-100)), ("焊工历史班二", 52, day(-40))]:
+        cid = full_class(name, d0, people)
+        r = T.srv.cli("subsidy", "claim", "--db", T.srv.db, "--kind", "training", "--class", str(cid), "--on", on)
+        R.check(r.returncode == 0 and r.stdout.decode().count('"rules_as_of": "' + on + '"') == 40,
+                f"40 past claims entered with --on {on}", r.stdout.decode()[:300] + r.stderr.decode())
+    r = T.srv.cli("subsidy", "claim", "--db", T.srv.db, "--as", "admin", "--kind", "training", "--class", str(cid),
+                  "--on", day(-10))
+    R.check(r.returncode != 0 and "on" in r.stderr.decode(), "only the system enters a past date", r.stderr.decode())
+    # this month: 31 (above the floor of 30, but not above 3 x 13.3 = 40): no flag
+    n1 = full_class("焊工本月班一", 54, people[:31])
+    st, j, _ = call("POST", "/api/v1/claims", {"kind": "training", "class_id": n1}, T.admin)
+    R.check(st == 201 and len(j["created"]) == 31 and not spike_flags(j["created"]),
+            "31 claims against a history of 13.3 a month: no spike", [x["flags"] for x in j.get("created", [])][:2])
+    T.kn1 = [x["id"] for x in j.get("created", [])]
+    # another 31 the same month: 62 is more than three times the history
+    n2 = full_class("焊工本月班二", 56, people[:31])
+    st, j, _ = call("POST", "/api/v1/claims", {"kind": "training", "class_id": n2}, T.admin)
+    sp = spike_flags(j.get("created", []))
+    R.check(st == 201 and len(j["created"]) == 31 and len(sp) == 31, "62 this month: every new claim flagged", st)
+    det = {f["code"]: f for f in sp[0]["flags"]}["provider_spike"]["detail"] if sp else ""
+    R.check("62人次" in det and "13.3" in det and "补贴测试机构tc" in det, "the flag explains the numbers", det)
+    st, j, _ = call("GET", f"/api/v1/claims/{T.kn1[0]}", tok=T.county)
+    R.check(st == 200 and "provider_spike" not in {f["code"] for f in j["flags"]}, "earlier claims keep their flags", j)
+    # another provider with no history and a small class is not a spike
+    st, j, _ = call("GET", "/api/v1/claims?org=" + str(T.orgs["ta"]) + "&per_page=200", tok=T.admin)
+    R.check(st == 200 and j["items"] and not any("provider_spike" in {f["code"] for f in call("GET", f"/api/v1/claims/{x['id']}", tok=T.admin)[1]["flags"]}
+                    for x in j["items"]), "small providers are not flagged", len(j["items"]))
+
+
+def test_fund_match():
+    """A fund pays only claims of its own programme and region."""
+    R.where = "fund match"
+    k = T.kn1[0]
+    st, j, _ = call("POST", f"/api/v1/claims/{k}/review", {}, T.county)
+    R.check(st == 200, "reviewed", j)
+    st, j, _ = call("POST", f"/api/v1/claims/{k}/approve", {}, T.admin)
+    R.check(st == 200 and j["state"] == "approved", "approved", j)
+    st, j, _ = call("POST", "/api/v1/funds", {"name": "曲靖麒麟区就业技能培训资金", "region": "530302",
+                                              "programme_id": T.rural, "budget_fen": 10000000}, T.admin)
+    R.check(st == 201, "another county's fund", j)
+    other = j["id"]
+    st, j, _ = call("POST", "/api/v1/funds", {"name": "红塔区其他补贴资金", "region": "530402", "budget_fen": 10000000},
+                    T.admin)
+    R.check(st == 201, "a fund outside the programme", j)
+    noprog = j["id"]
+    led = count("SELECT COUNT(*) FROM ledger")
+    paid = count("SELECT COALESCE(SUM(paid_fen), 0) FROM funds")
+    for fid, why in [(other, "another county's fund"), (noprog, "a fund of no programme")]:
+        st, j, _ = call("POST", f"/api/v1/claims/{k}/pay", {"fund_id": fid}, T.admin)
+        R.check(st == 422 and ("fund_id", "fund_mismatch") in codes(j), f"refused: {why}", j)
+    st, c, _ = call("GET", f"/api/v1/claims/{k}", tok=T.admin)
+    R.check(c["state"] == "approved" and count("SELECT COUNT(*) FROM ledger") == led and
+            count("SELECT COALESCE(SUM(paid_fen), 0) FROM funds") == paid, "claim, funds and ledger unchanged", c["state"])
+    st, j, _ = call("POST", f"/api/v1/funds/{T.fund}/budget", {"amount_fen": 10000000, "note": "追加"}, T.admin)
+    R.check(st == 200, "city fund topped up", j)
+    st, j, _ = call("POST", f"/api/v1/claims/{k}/pay", {"fund_id": T.fund}, T.admin)
+    R.check(st == 200 and j["state"] == "paid" and j["fund_id"] == T.fund, "the city's fund of the programme pays", j)
+
+
+def test_expiry():
+    """A voucher expires by its date: one issued in the past (the system's
+    --issued-on, as for historical issues) that ran out yesterday reads as
+    expired and cannot be used; one that runs out today still can."""
+    R.where = "voucher expiry"
+    p7 = T.p[7]
+    r = T.srv.cli("voucher", "issue", "--db", T.srv.db, "--as", "admin", "--person", str(p7["id"]), "--occupations",
+                  WELDER, "--amount-fen", "30000", "--issued-on", day(-60), "--expires-on", day(-1))
+    R.check(r.returncode != 0 and "issued_on" in r.stderr.decode(), "only the system issues with a past date",
+            r.stderr.decode())
+    r = T.srv.cli("voucher", "issue", "--db", T.srv.db, "--person", str(p7["id"]), "--occupations", WELDER,
+                  "--amount-fen", "30000", "--issued-on", day(-60), "--expires-on", day(-1))
+    R.check(r.returncode == 0, "a past issue entered", r.stderr.decode())
+    st, j, _ = call("GET", f"/api/v1/vouchers?person={p7['id']}&state=expired", tok=T.admin)
+    R.check(st == 200 and len(j["items"]) == 1 and j["items"][0]["expires_on"] == day(-1), "listed as expired", j)
+    old = j["items"][0]["number"] if j.get("items") else ""
+    st, j, _ = call("GET", f"/api/v1/vouchers/{old}", tok=T.admin)
+    R.check(st == 200 and j["state"] == "expired" and j["issued_on"] == day(-60), "reads as expired", j)
+    st, j, _ = call("POST", "/api/v1/vouchers/issues", {"person_id": p7["id"], "occupations": [WELDER],
+                                                        "amount_fen": 20000, "expires_on": day(0)}, T.admin)
+    R.check(st == 201, "one that runs out today", j)
+    today = vouchers_of(j["id"])[0]["number"] if st == 201 else ""
+    cid = make_class(T.ta, None, "焊工到期测试班", 60, seqs=1)
+    st, j, _ = enrol(cid, 7, T.ta, old)
+    R.check(st == 422 and ("voucher_number", "voucher_expired") in codes(j), "the expired one cannot be used", j)
+    R.check(count(f"SELECT COUNT(*) FROM enrolments WHERE class_id = {cid}") == 0, "no enrolment")
+    st, j, _ = enrol(cid, 7, T.ta, today)
+    R.check(st == 201, "the one that runs out today can", j)
+    st, j, _ = call("GET", f"/api/v1/vouchers/{today}", tok=T.admin)
+    R.check(j["state"] == "used", "and is used", j)
+
+
+def test_certificate_once():
+    """A certificate is subsidised once even when a region's rules switch the
+    once-per-level and per-year limits off."""
+    R.where = "certificate once"
+    for code, value in [("once_per_level", 0), ("per_year", 9)]:
+        st, j, _ = call("POST", "/api/v1/subsidy-rules", {"kind": "upgrade", "code": code, "level": 0, "value": value,
+                                                          "region": "530402", "effective_from": day(0),
+                                                          "description": "测试：放宽", "source": "测试文件"}, T.admin)
+        R.check(st == 201, f"{code} relaxed in 红塔区", j)
+    n = claims_count()
+    st, j, _ = call("POST", "/api/v1/claims", {"kind": "upgrade", "certificate": num(1, 4)}, T.w1)
+    R.check(st == 422 and ("certificate", "already_claimed") in codes(j), "the paid certificate claimed again refused", j)
+    R.check(claims_count() == n, "nothing created")
+    R.check(sql_fails(f"INSERT INTO claims (kind, person_id, certificate_id, region, occupation, level, amount_fen,"
+                      f" rules_as_of, state, submitted_by, submitted_at, updated_at) SELECT kind, person_id,"
+                      f" certificate_id, region, occupation, level, amount_fen, rules_as_of, 'submitted', 'x', 'x', 'x'"
+                      f" FROM claims WHERE id = {T.u1}"), "the database refuses a second live claim of a certificate")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -613,6 +766,10 @@ def main():
         test_workflow()
         test_flags()
         test_cli()
+        test_spike()
+        test_fund_match()
+        test_expiry()
+        test_certificate_once()
     finally:
         srv.stop()
     engine = "postgresql" if a.db.startswith("postgres") else "sqlite"
