@@ -847,6 +847,8 @@ jn_err class_withdraw(store *s, const scope *sc, int64_t id, int64_t enrolment_i
 	if (!e)
 		e = record(t, sc, &c, &en, today, "退出培训：%s%s", NULL);
 	if (!e)
+		e = voucher_release(t, sc, en.id, en.person_id, today);
+	if (!e)
 		e = audit_class(t, sc, "class.withdraw", c.id, json_pack("{s:I, s:s}", "enrolment_id", (json_int_t)en.id, "state", "enrolled"),
 				json_pack("{s:I, s:s}", "enrolment_id", (json_int_t)en.id, "state", "withdrawn"));
 	json_t *j = e ? NULL : enrolment_json(&en, 1);

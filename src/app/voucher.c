@@ -166,6 +166,36 @@ jn_err voucher_use(stx *t, const scope *sc, const char *number, int64_t person_i
 	return e;
 }
 
+jn_err voucher_release(stx *t, const scope *sc, int64_t enrolment_id, int64_t person_id, const char *today)
+{
+	voucher v;
+	jn_err e = store_voucher_of_enrolment(t, enrolment_id, &v);
+	if (e || !v.id || strcmp(v.state, "used") != 0)
+		return e;
+	if ((e = store_voucher_release(t, v.id)) != JN_OK)
+		return e;
+	record_entry r;
+	memset(&r, 0, sizeof r);
+	r.person_id = person_id;
+	snprintf(r.on_date, sizeof r.on_date, "%s", today);
+	snprintf(r.kind, sizeof r.kind, "voucher");
+	snprintf(r.title, sizeof r.title, "退班，培训券 %s 退回，有效期至 %s 前可再次使用", v.number, v.expires_on);
+	char detail[160];
+	snprintf(detail, sizeof detail, "{\"number\":\"%s\",\"state\":\"issued\",\"enrolment_id\":%lld}", v.number,
+		 (long long)enrolment_id);
+	r.detail = detail;
+	snprintf(r.ref_kind, sizeof r.ref_kind, "voucher");
+	r.ref_id = v.id;
+	snprintf(r.source, sizeof r.source, "培训退班");
+	snprintf(r.recorded_by, sizeof r.recorded_by, "%s", actor_name(sc));
+	if ((e = store_record_add(t, &r)) != JN_OK)
+		return e;
+	char subj[64], before[160];
+	snprintf(subj, sizeof subj, "voucher:%s", v.number);
+	snprintf(before, sizeof before, "{\"enrolment_id\":%lld,\"state\":\"used\"}", (long long)enrolment_id);
+	return store_audit(t, sc, "voucher.release", subj, before, "{\"state\":\"issued\"}");
+}
+
 jn_err voucher_redeem(stx *t, const scope *sc, int64_t enrolment_id, const char *today)
 {
 	voucher v;

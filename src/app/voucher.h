@@ -16,4 +16,9 @@
 jn_err voucher_use(stx *t, const scope *sc, const char *number, int64_t person_id, const char *occ,
 		   int64_t enrolment_id, const char *today, jn_fields *fe);
 
+/* Gives back the voucher enrolment_id used, if any, when the trainee
+ * withdraws: it can be used again until it expires; the record says so.
+ * Nothing happens when the enrolment used none. */
+jn_err voucher_release(stx *t, const scope *sc, int64_t enrolment_id, int64_t person_id, const char *today);
+
 #endif

@@ -80,6 +80,9 @@ jn_err store_voucher_by_id(stx *t, int64_t id, voucher *out);
  * the day (used_on or redeemed_on); JN_ECONFLICT when it was not in from. */
 jn_err store_voucher_move(stx *t, int64_t id, const char *from, const char *to, int64_t enrolment_id,
 			  const char *day);
+/* A used voucher back to issued (its enrolment withdrawn): enrolment and
+ * used_on cleared.  JN_ECONFLICT when it is not used any more. */
+jn_err store_voucher_release(stx *t, int64_t id);
 typedef int (*voucher_issue_fn)(void *ctx, const voucher_issue_row *x);
 jn_err store_voucher_issues(stx *t, const scope *sc, int page, int per_page, voucher_issue_fn fn, void *ctx,
 			    int64_t *total);

@@ -295,6 +295,21 @@ jn_err store_voucher_move(stx *t, int64_t id, const char *from, const char *to, 
 	return changes == 1 ? JN_OK : JN_ECONFLICT;
 }
 
+jn_err store_voucher_release(stx *t, int64_t id)
+{
+	char now[32];
+	store_now(now);
+	db_param p[] = {P_TEXT(now), P_INT(id)};
+	int64_t changes = 0;
+	db_rc rc = DRV(t)->exec(t->c,
+				"UPDATE vouchers SET state = 'issued', enrolment_id = NULL, used_on = '', updated_at = $1"
+				" WHERE id = $2 AND state = 'used'",
+				p, 2, &changes);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	return changes == 1 ? JN_OK : JN_ECONFLICT;
+}
+
 static void read_issue(const db_driver *d, db_rows *r, voucher_issue_row *x)
 {
 	memset(x, 0, sizeof *x);

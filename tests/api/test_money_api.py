@@ -275,6 +275,26 @@ def test_use():
             and tot["open"]["count"] == 3 and tot["used"]["amount_fen"] == 80000, "stats by state", tot)
     R.check(any(x["programme_id"] == T.rural and x["region"] == "530402" and x["issued"]["count"] == 3
                 for x in j["items"]), "stats by programme and region", j["items"])
+    # withdrawing gives the voucher back; it can be used again
+    i = next(k for k in range(2, len(T.p)) if T.p[k]["id"] in T.v)
+    num = T.v[T.p[i]["id"]]
+    cw = make_class(T.ta, None, "焊工退班测试班", 40, seqs=1)
+    st, j, _ = enrol(cw, i, T.ta, num)
+    R.check(st == 201, "enrol with a voucher (to withdraw)", j)
+    st, j, _ = call("DELETE", f"/api/v1/classes/{cw}/enrolments/{enrolments(cw, T.ta)[T.p[i]['id']]}", tok=T.ta)
+    R.check(st == 200, "withdraw", j)
+    st, v, _ = call("GET", f"/api/v1/vouchers/{num}", tok=T.admin)
+    R.check(v.get("state") == "issued" and not v.get("enrolment_id") and not v.get("used_on"),
+            "the withdrawn trainee's voucher is back to unused", v)
+    R.check(count(f"SELECT COUNT(*) FROM record_entries WHERE kind = 'voucher' AND person_id = {T.p[i]['id']}"
+                  " AND title LIKE '退班%'") == 1, "the return entered the record")
+    st, j, _ = enrol(cw, i, T.ta, num)
+    R.check(st == 201, "re-enrolled with the same voucher", j)
+    st, v, _ = call("GET", f"/api/v1/vouchers/{num}", tok=T.admin)
+    R.check(v.get("state") == "used", "used again", v)
+    st, j, _ = call("DELETE", f"/api/v1/classes/{cw}/enrolments/{enrolments(cw, T.ta)[T.p[i]['id']]}", tok=T.ta)
+    st, v, _ = call("GET", f"/api/v1/vouchers/{num}", tok=T.admin)
+    R.check(st == 200 and v.get("state") == "issued", "and back once more after a second withdrawal", v)
 
 
 def close_with_results(cid, tok, results):
