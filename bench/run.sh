@@ -7,6 +7,8 @@
 #   bench/run.sh 1000000    the figures the issue asks for
 #   PARTS=cert OUT=bench/results-cert.md bench/run.sh
 #                           only the certification figures
+#   PARTS=training bench/run.sh
+#                           only the training figures (bench/results-training.md)
 #
 # Writes bench/results.md (OUT=… to write elsewhere).  Everything runs on
 # 127.0.0.1 on free ports in a temporary directory; every process started
@@ -26,6 +28,8 @@
 #   PARTS="main cert" which parts: main = import, search, HTTP, memory (a–d);
 #                     cert = certification (e, bench/cert.sh); SKIP_CERT=1
 #                     is PARTS=main
+#                     training = the training figures (bench/training.sh,
+#                     written to bench/results-training.md; not in the default)
 #   CERT_N=100000     candidates in the batch issued (e); its other knobs
 #                     (CERT_RUNS, CERT_STEP_TIMEOUT, CERT_BUDGET, CERT_PATHS)
 #                     are described at the top of bench/cert.sh
@@ -50,9 +54,10 @@ SKIP_PG=${SKIP_PG:-0}
 BUDGET=${BUDGET:-2100}
 OUT=${OUT:-$ROOT/bench/results.md}
 SEED=${SEED:-1}
+BENCH_B=${BENCH_B:-build} # the build directory (make B=…)
 PARTS=${PARTS:-main cert}
 if [ "${SKIP_CERT:-0}" = 1 ]; then PARTS=${PARTS//cert/}; fi
-for p in $PARTS; do case $p in main | cert) ;; *) echo "bench/run.sh: PARTS: unknown part $p (main, cert)" >&2; exit 2 ;; esac; done
+for p in $PARTS; do case $p in main | cert | training) ;; *) echo "bench/run.sh: PARTS: unknown part $p (main, cert, training)" >&2; exit 2 ;; esac; done
 [ -n "${PARTS// /}" ] || { echo "bench/run.sh: PARTS is empty" >&2; exit 2; }
 want() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 FILTERS=("region=530402&level_min=3&per_page=20" "region=530400&level_min=4&per_page=20" "occupation=6-18-02-04&per_page=20" "q=%E5%BC%A0&per_page=20")
@@ -153,15 +158,15 @@ count_pg() { psql -X -Atq "$(pgdb_url "$1")" -c "SELECT COUNT(*) FROM persons"; 
 # ---------------------------------------------------------------- build
 build_ok=0
 for try in 1 2 3 4 5; do
-	if make -s build/jineng >"$WORK/make.log" 2>&1; then build_ok=1; break; fi
+	if make -s B="$BENCH_B" "$BENCH_B/jineng" >"$WORK/make.log" 2>&1; then build_ok=1; break; fi
 	log "make build/jineng failed (someone mid-edit?); retrying in 60 s ($try/5)"
 	sleep 60
 done
 [ "$build_ok" = 1 ] || { cat "$WORK/make.log" >&2; die "cannot build build/jineng"; }
 # Our own copy: others may rebuild build/jineng while we measure (and of
 # the library, for bench/credbench.c and bench/pdfbench.c).
-cp build/jineng "$WORK/jineng"
-cp build/libjineng.a "$WORK/libjineng.a"
+cp "$BENCH_B/jineng" "$WORK/jineng"
+cp "$BENCH_B/libjineng.a" "$WORK/libjineng.a"
 JN_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 JN_DIRTY=$(git status --porcelain -uno -- src data Makefile 2>/dev/null | wc -l)
 BIN=$WORK/jineng
@@ -477,6 +482,16 @@ fi # want main
 if want cert; then
 	source "$ROOT/bench/cert.sh"
 	cert_part
+fi
+
+# ---------------------------------------------------------------- t. training
+if want training; then
+	source "$ROOT/bench/training.sh"
+	training_part
+	if ! want main && ! want cert; then
+		log "done"
+		exit 0
+	fi
 fi
 
 # ---------------------------------------------------------------- report
