@@ -697,6 +697,67 @@ jn_err claim_list(store *s, const scope *sc, const claim_filter *f, json_t **ite
 	return JN_OK;
 }
 
+static jn_err facts_now(stx *t, const claim *c, subsidy_facts *f);
+
+/* What a reviewer reads: every rule in force on the claim date, each with
+ * whether the claim, on the facts as they are now, meets it.  The core
+ * stops at the first rule refused; taking that rule out and asking again
+ * finds the next, so every failing rule is named, not only the first. */
+static jn_err evaluation_json(stx *t, const claim *c, json_t **out)
+{
+	subsidy_facts f;
+	rule_set rs = {0};
+	jn_err e = facts_now(t, c, &f);
+	if (!e)
+		e = store_rules_all(t, &rs);
+	priors pr = {0};
+	if (!e)
+		e = store_claim_priors(t, c->person_id, c->id, take_prior, &pr);
+	if (e) {
+		rule_set_free(&rs);
+		free(pr.p);
+		return e;
+	}
+	const subsidy_rule *in[MAX_IN_FORCE];
+	int n = subsidy_in_force(rs.r, rs.n, f.kind, c->region, f.date, in, MAX_IN_FORCE);
+	char reason[MAX_IN_FORCE][512];
+	int failed[MAX_IN_FORCE] = {0};
+	const subsidy_rule *left[MAX_IN_FORCE];
+	int nleft = n;
+	memcpy(left, in, sizeof *left * (size_t)n);
+	for (int round = 0; round < n; round++) {
+		subsidy_decision d;
+		subsidy_evaluate(left, nleft, &f, pr.p, pr.n, &d);
+		if (d.eligible)
+			break;
+		int hit = -1;
+		for (int i = 0; i < n && hit < 0; i++)
+			if (!failed[i] && strcmp(in[i]->code, d.rule_code) == 0 && (!d.rule_id || in[i]->id == d.rule_id))
+				hit = i;
+		if (hit < 0)
+			break; /* refused by something that is not a rule row (e.g. the certificate): shown on the claim */
+		failed[hit] = 1;
+		snprintf(reason[hit], sizeof reason[hit], "%s", d.reason);
+		int m = 0;
+		for (int i = 0; i < nleft; i++)
+			if (left[i] != in[hit])
+				left[m++] = left[i];
+		nleft = m;
+	}
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++) {
+		json_t *j = rule_json(in[i]);
+		json_object_set_new(j, "name", json_string(subsidy_rule_name_zh(in[i]->code)));
+		json_object_set_new(j, "ok", json_boolean(!failed[i]));
+		json_object_set_new(j, "detail", json_string(failed[i] ? reason[i] : in[i]->description));
+		json_array_append_new(arr, j);
+	}
+	rule_set_free(&rs);
+	free(pr.p);
+	*out = arr;
+	return JN_OK;
+}
+
 jn_err claim_show(store *s, const scope *sc, int64_t id, json_t **out)
 {
 	stx *t;
@@ -707,6 +768,13 @@ jn_err claim_show(store *s, const scope *sc, int64_t id, json_t **out)
 	e = store_claim_get(t, sc, id, &c);
 	if (!e)
 		e = claim_full(t, id, out);
+	json_t *ev = NULL;
+	if (!e && (e = evaluation_json(t, &c, &ev)) != JN_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	if (!e)
+		json_object_set_new(*out, "evaluation", ev);
 	stx_rollback(t);
 	return e;
 }

@@ -384,6 +384,18 @@ def test_training_claims():
     R.check(st == 201 and len(j["created"]) == 3 and all("checkins_one_minute" in {f["code"] for f in x["flags"]}
                                                        for x in j["created"]), "check-ins within a minute flagged", j)
     T.kfast = [x["id"] for x in j["created"]]
+    # the reviewer's view: every rule in force, each met or not on the facts as they are now
+    st, j, _ = call("GET", f"/api/v1/claims/{T.kfast[0]}", tok=T.county)
+    ev = {r["code"]: r for r in j.get("evaluation", [])}
+    R.check(st == 200 and {"requires_passed", "catalog_standard", "not_both"} <= set(ev) and all(r["ok"] for r in ev.values())
+            and all(r["name"] and r["source"] for r in ev.values()), "the claim shows every rule in force, all met", j.get("evaluation"))
+    es = enrolments(T.cfast, T.ta)
+    st, _, _ = call("PUT", f"/api/v1/classes/{T.cfast}/enrolments/{es[T.p[4]['id']]}/result", {"result": "failed"}, T.ta)
+    st, j, _ = call("GET", f"/api/v1/claims/{T.kfast[0]}", tok=T.county)
+    bad = [r for r in j.get("evaluation", []) if not r["ok"]]
+    R.check(st == 200 and [r["code"] for r in bad] == ["requires_passed"] and "合格" in bad[0]["detail"] and j["state"] == "submitted",
+            "a result changed since: the reviewer sees the rule now unmet (the claim is refused at approval)", j.get("evaluation"))
+    st, _, _ = call("PUT", f"/api/v1/classes/{T.cfast}/enrolments/{es[T.p[4]['id']]}/result", {"result": "passed"}, T.ta)
 
 
 def import_certs(rows):

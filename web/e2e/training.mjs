@@ -154,7 +154,8 @@ export async function trainingScenarios(t) {
     await page.click('[data-test=add-class]')
     await page.click('[data-test=class-save]')
     await page.waitForSelector('.el-dialog .el-form-item__error')
-    check((await fieldError(page, '班级名称')).length > 0, 'an empty class is refused next to 班级名称')
+    check((await fieldError(page, '职业')).length > 0 && (await fieldError(page, '授课教师')).length > 0,
+      'an empty class is refused, the reasons next to 职业 and 授课教师')
     await page.fill('.el-dialog input[name=class_name]', '电工（初级）技能提升培训班 E2E')
     await page.locator('[data-test=class-occupation] .el-select').click()
     await page.keyboard.type('电工')
