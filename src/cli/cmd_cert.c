@@ -15,135 +15,7 @@
 #include "app/app.h"
 #include "app/cert_doc.h"
 #include "io/cert_pdf.h"
-#include "cli/cli.h"
-
-#define MAX_OPTS 64
-
-typedef struct args {
-	const char *key[MAX_OPTS], *val[MAX_OPTS];
-	int nopt;
-	const char *pos[8];
-	int npos;
-	int help;
-} args;
-
-/* "--name value" pairs and positionals; 0 on success. */
-static int parse(int argc, char **argv, args *a)
-{
-	memset(a, 0, sizeof *a);
-	for (int i = 0; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			a->help = 1;
-		} else if (strncmp(argv[i], "--", 2) == 0) {
-			if (i + 1 >= argc || a->nopt >= MAX_OPTS) {
-				fprintf(stderr, "jineng: 选项 %s 需要一个值\n", argv[i]);
-				return -1;
-			}
-			a->key[a->nopt] = argv[i] + 2;
-			a->val[a->nopt++] = argv[++i];
-		} else if (a->npos < 8) {
-			a->pos[a->npos++] = argv[i];
-		} else {
-			fprintf(stderr, "jineng: 多余的参数“%s”\n", argv[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static const char *opt(const args *a, const char *k)
-{
-	for (int i = a->nopt - 1; i >= 0; i--)
-		if (strcmp(a->key[i], k) == 0)
-			return a->val[i];
-	return NULL;
-}
-
-/* Refuses options outside the allowed list (plus --db and --as). */
-static int only(const args *a, const char *const *allowed)
-{
-	for (int i = 0; i < a->nopt; i++) {
-		int ok = strcmp(a->key[i], "db") == 0 || strcmp(a->key[i], "as") == 0;
-		for (const char *const *k = allowed; !ok && *k; k++)
-			ok = strcmp(a->key[i], *k) == 0;
-		if (!ok) {
-			fprintf(stderr, "jineng: 不认识的选项 --%s（--help 查看用法）\n", a->key[i]);
-			return 0;
-		}
-	}
-	return 1;
-}
-
-static int64_t num(const char *s)
-{
-	if (!s || !*s)
-		return -1;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	return *end || v < 0 ? -1 : v;
-}
-
-static int small(const args *a, const char *k)
-{
-	const char *v = opt(a, k);
-	if (!v)
-		return -1;
-	int64_t n = num(v);
-	return n < 0 || n > 1000 ? 1001 : (int)n; /* out of range: the service says why */
-}
-
-/* Set when --as named no usable account (a rejection, not a failure). */
-static int as_refused;
-
-/* Opens the store and resolves who acts. */
-static store *open_as(const args *a, scope *sc)
-{
-	as_refused = 0;
-	store *s = cli_open(cli_db_url(opt(a, "db")), 1);
-	if (!s)
-		return NULL;
-	const char *as = opt(a, "as");
-	if (!as) {
-		*sc = scope_system();
-		return s;
-	}
-	stx *t;
-	account acct;
-	jn_err e = stx_begin(s, 0, &t);
-	if (!e) {
-		e = store_account_by_username(t, as, &acct);
-		stx_rollback(t);
-	}
-	if (e || acct.disabled) {
-		fprintf(stderr, "jineng: 账号“%s”%s\n", as, e == JN_ENOTFOUND ? "不存在" : e ? "无法读取" : "已停用");
-		as_refused = e == JN_ENOTFOUND || !e;
-		store_close(s);
-		return NULL;
-	}
-	scope_from_account(&acct, sc);
-	return s;
-}
-
-/* Prints the result (JSON) or the refusal; the exit status. */
-static int finish(store *s, jn_err e, const jn_fields *fe, json_t *j)
-{
-	store_close(s);
-	if (!e) {
-		char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		if (text)
-			printf("%s\n", text);
-		free(text);
-		json_decref(j);
-		return EXIT_OKAY;
-	}
-	json_decref(j);
-	fprintf(stderr, "jineng: %s（%s）\n", jn_err_title_zh(e), jn_err_code(e));
-	if (fe)
-		cli_print_fields(fe);
-	return e == JN_EINVAL || e == JN_ECONFLICT || e == JN_ENOTFOUND || e == JN_EFORBIDDEN || e == JN_ETOOLARGE
-		       ? EXIT_REJECTED
-		       : EXIT_FAILED;
-}
+#include "cli/args.h"
 
 static int usage(const char *text, int help)
 {
@@ -169,7 +41,7 @@ static const char EVALUATOR_HELP[] =
 	"  jineng evaluator list            登记的评价机构\n"
 	"  jineng evaluator show 机构编号   登记详情（职业等级、考评员、督导员）\n";
 
-static int parse_pairs(const args *a, pair_input *pairs, char store_occ[][64], int cap, int *n)
+static int parse_pairs(const cli_args *a, pair_input *pairs, char store_occ[][64], int cap, int *n)
 {
 	*n = 0;
 	for (int i = 0; i < a->nopt; i++) {
@@ -206,7 +78,7 @@ static int parse_pairs(const args *a, pair_input *pairs, char store_occ[][64], i
 
 int cmd_evaluator(int argc, char **argv)
 {
-	args a;
+	cli_args a;
 	if (argc < 2)
 		return usage(EVALUATOR_HELP, 0);
 	if (cli_is_help(argv[1])) {
@@ -214,7 +86,7 @@ int cmd_evaluator(int argc, char **argv)
 		return EXIT_OKAY;
 	}
 	const char *sub = argv[1];
-	if (parse(argc - 2, argv + 2, &a) != 0)
+	if (cli_parse(argc - 2, argv + 2, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
 		printf("%s%s", EVALUATOR_HELP, WHO);
@@ -227,47 +99,47 @@ int cmd_evaluator(int argc, char **argv)
 	jn_err e;
 	if (strcmp(sub, "register") == 0) {
 		static const char *const allowed[] = {"type", "code", "site", "pair", "employer", NULL};
-		if (!only(&a, allowed) || a.npos != 1 || num(a.pos[0]) <= 0)
+		if (!cli_only(&a, allowed) || a.npos != 1 || cli_num(a.pos[0]) <= 0)
 			return usage(EVALUATOR_HELP, 0);
 		static pair_input pairs[500];
 		static char occ[500][64];
 		int n = 0;
 		if (parse_pairs(&a, pairs, occ, 500, &n) != 0)
 			return EXIT_USAGE;
-		evaluator_input in = {opt(&a, "type"), opt(&a, "code"), opt(&a, "site"),
-				      opt(&a, "employer") ? num(opt(&a, "employer")) : 0, n, pairs};
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
-		e = evaluator_register(s, &sc, num(a.pos[0]), &in, &j, &fe);
+		evaluator_input in = {cli_opt(&a, "type"), cli_opt(&a, "code"), cli_opt(&a, "site"),
+				      cli_opt(&a, "employer") ? cli_num(cli_opt(&a, "employer")) : 0, n, pairs};
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
+		e = evaluator_register(s, &sc, cli_num(a.pos[0]), &in, &j, &fe);
 	} else if (strcmp(sub, "staff") == 0) {
 		static const char *const allowed[] = {"person", "id-number", "role", NULL};
-		if (!only(&a, allowed) || a.npos != 1 || num(a.pos[0]) <= 0)
+		if (!cli_only(&a, allowed) || a.npos != 1 || cli_num(a.pos[0]) <= 0)
 			return usage(EVALUATOR_HELP, 0);
-		staff_input in = {opt(&a, "person") ? num(opt(&a, "person")) : 0, opt(&a, "id-number"), opt(&a, "role")};
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
-		e = evaluator_staff_add(s, &sc, num(a.pos[0]), &in, &j, &fe);
+		staff_input in = {cli_opt(&a, "person") ? cli_num(cli_opt(&a, "person")) : 0, cli_opt(&a, "id-number"), cli_opt(&a, "role")};
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
+		e = evaluator_staff_add(s, &sc, cli_num(a.pos[0]), &in, &j, &fe);
 	} else if (strcmp(sub, "list") == 0) {
 		static const char *const allowed[] = {NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(EVALUATOR_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		json_t *items = NULL;
 		e = evaluator_list(s, &sc, &items);
 		j = items;
 	} else if (strcmp(sub, "show") == 0) {
 		static const char *const allowed[] = {NULL};
-		if (!only(&a, allowed) || a.npos != 1 || num(a.pos[0]) <= 0)
+		if (!cli_only(&a, allowed) || a.npos != 1 || cli_num(a.pos[0]) <= 0)
 			return usage(EVALUATOR_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
-		e = evaluator_show(s, &sc, num(a.pos[0]), &j);
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
+		e = evaluator_show(s, &sc, cli_num(a.pos[0]), &j);
 	} else {
 		fprintf(stderr, "jineng evaluator: 没有“%s”这个子命令（register staff list show）\n", sub);
 		return EXIT_USAGE;
 	}
-	return finish(s, e, &fe, j);
+	return cli_finish(s, e, &fe, j, NULL);
 }
 
 /* ---- jineng batch ---- */
@@ -297,29 +169,29 @@ static const char BATCH_HELP[] =
 	"  show     批次                                     批次详情\n"
 	"  list     [--state 状态] [--org 机构编号] [--occupation 职业编码] [--page N]\n";
 
-static void plan_from(const args *a, batch_input *in)
+static void plan_from(const cli_args *a, batch_input *in)
 {
 	*in = (batch_input)BATCH_INPUT_EMPTY;
-	in->org_id = opt(a, "org") ? num(opt(a, "org")) : 0;
-	in->occupation = opt(a, "occupation");
-	in->level = opt(a, "level");
-	in->direction = opt(a, "direction");
-	in->exam_from = opt(a, "exam-from");
-	in->exam_to = opt(a, "exam-to");
-	in->place = opt(a, "place");
+	in->org_id = cli_opt(a, "org") ? cli_num(cli_opt(a, "org")) : 0;
+	in->occupation = cli_opt(a, "occupation");
+	in->level = cli_opt(a, "level");
+	in->direction = cli_opt(a, "direction");
+	in->exam_from = cli_opt(a, "exam-from");
+	in->exam_to = cli_opt(a, "exam-to");
+	in->place = cli_opt(a, "place");
 	for (int i = 0; i < a->nopt; i++)
 		if (strcmp(a->key[i], "examiner") == 0) {
 			if (in->nexaminers < 0)
 				in->nexaminers = 0;
 			if (in->nexaminers < 32)
-				in->examiners[in->nexaminers++] = num(a->val[i]) > 0 ? num(a->val[i]) : 0;
+				in->examiners[in->nexaminers++] = cli_num(a->val[i]) > 0 ? cli_num(a->val[i]) : 0;
 		}
-	if (opt(a, "supervisor"))
-		in->supervisor = num(opt(a, "supervisor")) > 0 ? num(opt(a, "supervisor")) : 0;
-	in->pass_theory = small(a, "pass-theory");
-	in->pass_practical = small(a, "pass-practical");
-	in->pass_review = small(a, "pass-review");
-	in->notice_days = small(a, "notice-days");
+	if (cli_opt(a, "supervisor"))
+		in->supervisor = cli_num(cli_opt(a, "supervisor")) > 0 ? cli_num(cli_opt(a, "supervisor")) : 0;
+	in->pass_theory = cli_small(a, "pass-theory");
+	in->pass_practical = cli_small(a, "pass-practical");
+	in->pass_review = cli_small(a, "pass-review");
+	in->notice_days = cli_small(a, "notice-days");
 }
 
 int cmd_batch(int argc, char **argv)
@@ -331,8 +203,8 @@ int cmd_batch(int argc, char **argv)
 		return EXIT_OKAY;
 	}
 	const char *sub = argv[1];
-	args a;
-	if (parse(argc - 2, argv + 2, &a) != 0)
+	cli_args a;
+	if (cli_parse(argc - 2, argv + 2, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
 		printf("%s%s", BATCH_HELP, WHO);
@@ -342,7 +214,7 @@ int cmd_batch(int argc, char **argv)
 						"place", "examiner", "supervisor", "pass-theory", "pass-practical",
 						"pass-review", "notice-days", NULL};
 	static const char *const none[] = {NULL};
-	int64_t id = a.npos >= 1 ? num(a.pos[0]) : -1, second = a.npos >= 2 ? num(a.pos[1]) : -1;
+	int64_t id = a.npos >= 1 ? cli_num(a.pos[0]) : -1, second = a.npos >= 2 ? cli_num(a.pos[1]) : -1;
 	scope sc;
 	store *s = NULL;
 	jn_fields fe = {0};
@@ -350,10 +222,10 @@ int cmd_batch(int argc, char **argv)
 	jn_err e = JN_OK;
 #define NEED(cond, allowed)                                   \
 	do {                                                  \
-		if (!only(&a, allowed) || !(cond))            \
+		if (!cli_only(&a, allowed) || !(cond))            \
 			return usage(BATCH_HELP, 0);          \
-		if (!(s = open_as(&a, &sc)))                  \
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED; \
+		if (!(s = cli_open_as(&a, &sc)))                  \
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED; \
 	} while (0)
 	if (strcmp(sub, "create") == 0) {
 		NEED(a.npos == 0, plan_opts);
@@ -369,8 +241,8 @@ int cmd_batch(int argc, char **argv)
 		static const char *const allowed[] = {"person", "id-number", "route", "years", "diploma", "basis",
 						      "evidence-text", NULL};
 		NEED(a.npos == 1 && id > 0, allowed);
-		enrol_input in = {opt(&a, "person") ? num(opt(&a, "person")) : 0, opt(&a, "id-number"), opt(&a, "route"),
-				  opt(&a, "diploma"), opt(&a, "basis"), opt(&a, "evidence-text"), small(&a, "years")};
+		enrol_input in = {cli_opt(&a, "person") ? cli_num(cli_opt(&a, "person")) : 0, cli_opt(&a, "id-number"), cli_opt(&a, "route"),
+				  cli_opt(&a, "diploma"), cli_opt(&a, "basis"), cli_opt(&a, "evidence-text"), cli_small(&a, "years")};
 		e = batch_enrol(s, &sc, id, &in, &j, &fe);
 	} else if (strcmp(sub, "withdraw") == 0) {
 		NEED(a.npos == 2 && id > 0 && second > 0, none);
@@ -392,7 +264,7 @@ int cmd_batch(int argc, char **argv)
 	} else if (strcmp(sub, "score") == 0) {
 		static const char *const allowed[] = {"theory", "practical", "review", NULL};
 		NEED(a.npos == 2 && id > 0 && second > 0, allowed);
-		score_input in = {small(&a, "theory"), small(&a, "practical"), small(&a, "review")};
+		score_input in = {cli_small(&a, "theory"), cli_small(&a, "practical"), cli_small(&a, "review")};
 		e = batch_score(s, &sc, id, second, &in, &j, &fe);
 	} else if (strcmp(sub, "submit") == 0) {
 		NEED(a.npos == 1 && id > 0, none);
@@ -400,23 +272,23 @@ int cmd_batch(int argc, char **argv)
 	} else if (strcmp(sub, "review") == 0) {
 		static const char *const allowed[] = {"decision", "reason", NULL};
 		NEED(a.npos == 1 && id > 0, allowed);
-		e = batch_review(s, &sc, id, opt(&a, "decision"), opt(&a, "reason"), &j, &fe);
+		e = batch_review(s, &sc, id, cli_opt(&a, "decision"), cli_opt(&a, "reason"), &j, &fe);
 	} else if (strcmp(sub, "return") == 0) {
 		static const char *const allowed[] = {"reason", NULL};
 		NEED(a.npos == 1 && id > 0, allowed);
-		e = batch_return(s, &sc, id, opt(&a, "reason"), &j, &fe);
+		e = batch_return(s, &sc, id, cli_opt(&a, "reason"), &j, &fe);
 	} else if (strcmp(sub, "notice") == 0) {
 		NEED(a.npos == 1 && id > 0, none);
 		e = batch_notice(s, &sc, id, &j, &fe);
 	} else if (strcmp(sub, "object") == 0) {
 		static const char *const allowed[] = {"content", "contact", "candidate", NULL};
 		NEED(a.npos == 1 && id > 0, allowed);
-		int64_t cid = opt(&a, "candidate") ? num(opt(&a, "candidate")) : 0;
-		e = batch_object(s, &sc, id, cid > 0 ? cid : 0, opt(&a, "content"), opt(&a, "contact"), &j, &fe);
+		int64_t cid = cli_opt(&a, "candidate") ? cli_num(cli_opt(&a, "candidate")) : 0;
+		e = batch_object(s, &sc, id, cid > 0 ? cid : 0, cli_opt(&a, "content"), cli_opt(&a, "contact"), &j, &fe);
 	} else if (strcmp(sub, "answer") == 0) {
 		static const char *const allowed[] = {"answer", NULL};
 		NEED(a.npos == 2 && id > 0 && second > 0, allowed);
-		e = batch_answer(s, &sc, id, second, opt(&a, "answer"), &j, &fe);
+		e = batch_answer(s, &sc, id, second, cli_opt(&a, "answer"), &j, &fe);
 	} else if (strcmp(sub, "approve") == 0) {
 		NEED(a.npos == 1 && id > 0, none);
 		e = batch_approve(s, &sc, id, &j, &fe);
@@ -426,7 +298,7 @@ int cmd_batch(int argc, char **argv)
 	} else if (strcmp(sub, "revoke") == 0) {
 		static const char *const allowed[] = {"reason", NULL};
 		NEED(a.npos == 1 && id > 0, allowed);
-		e = batch_revoke(s, &sc, id, opt(&a, "reason"), &j, &fe);
+		e = batch_revoke(s, &sc, id, cli_opt(&a, "reason"), &j, &fe);
 	} else if (strcmp(sub, "show") == 0) {
 		NEED(a.npos == 1 && id > 0, none);
 		e = batch_show(s, &sc, id, &j);
@@ -434,15 +306,15 @@ int cmd_batch(int argc, char **argv)
 		static const char *const allowed[] = {"state", "org", "occupation", "page", NULL};
 		NEED(a.npos == 0, allowed);
 		batch_filter f = {0};
-		if (opt(&a, "state") && !(f.state = batch_state_parse(opt(&a, "state")))) {
+		if (cli_opt(&a, "state") && !(f.state = batch_state_parse(cli_opt(&a, "state")))) {
 			fprintf(stderr, "jineng batch list: 状态应为 planned submitted reviewed notice approved issued "
 					"returned revoked\n");
 			store_close(s);
 			return EXIT_USAGE;
 		}
-		f.org_id = opt(&a, "org") ? num(opt(&a, "org")) : 0;
-		snprintf(f.occupation, sizeof f.occupation, "%s", opt(&a, "occupation") ? opt(&a, "occupation") : "");
-		f.page = opt(&a, "page") ? (int)num(opt(&a, "page")) : 1;
+		f.org_id = cli_opt(&a, "org") ? cli_num(cli_opt(&a, "org")) : 0;
+		snprintf(f.occupation, sizeof f.occupation, "%s", cli_opt(&a, "occupation") ? cli_opt(&a, "occupation") : "");
+		f.page = cli_opt(&a, "page") ? (int)cli_num(cli_opt(&a, "page")) : 1;
 		f.per_page = 200;
 		json_t *items = NULL;
 		int64_t total = 0;
@@ -454,29 +326,29 @@ int cmd_batch(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 #undef NEED
-	return finish(s, e, &fe, j);
+	return cli_finish(s, e, &fe, j, NULL);
 }
 
 /* ---- jineng cert ---- */
 
 /* jineng cert pdf|credential NUMBER: the document into --out (or the
  * credential to stdout), signed with the keys of --keys. */
-static int cert_document(const args *a, int is_pdf)
+static int cert_document(const cli_args *a, int is_pdf)
 {
 	keyring *kr = NULL;
 	char why[256] = "";
-	const char *dir = opt(a, "keys") ? opt(a, "keys") : KEYRING_DEFAULT_DIR;
+	const char *dir = cli_opt(a, "keys") ? cli_opt(a, "keys") : KEYRING_DEFAULT_DIR;
 	if (keyring_load(dir, &kr, why, sizeof why) != JN_OK) {
 		fprintf(stderr, "jineng cert: 无法读取签名密钥（%s）：%s；先运行 jineng keygen\n", dir, why);
 		return EXIT_FAILED;
 	}
 	scope sc;
-	store *s = open_as(a, &sc);
+	store *s = cli_open_as(a, &sc);
 	if (!s) {
 		keyring_free(kr);
-		return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 	}
-	const char *site = opt(a, "site") ? opt(a, "site") : "";
+	const char *site = cli_opt(a, "site") ? cli_opt(a, "site") : "";
 	unsigned char *doc = NULL;
 	size_t len = 0;
 	char *jwt = NULL;
@@ -489,7 +361,7 @@ static int cert_document(const args *a, int is_pdf)
 		doc = (unsigned char *)jwt;
 		len = strlen(jwt);
 	}
-	const char *out = opt(a, "out");
+	const char *out = cli_opt(a, "out");
 	if (!e && out && cli_write_file(out, doc, len) != 0)
 		e = JN_EINTERNAL;
 	else if (!e && !out)
@@ -502,7 +374,7 @@ static int cert_document(const args *a, int is_pdf)
 	jn_fields fe = {0};
 	if (e == JN_ENOTFOUND)
 		jn_fields_add(&fe, "number", "not_found", "没有这个证书，或不在权限范围内，或尚未发放");
-	return finish(s, e, &fe, j);
+	return cli_finish(s, e, &fe, j, NULL);
 }
 
 static const char CERT_HELP[] = "用法：\n"
@@ -526,8 +398,8 @@ int cmd_cert(int argc, char **argv)
 		return EXIT_OKAY;
 	}
 	const char *sub = argv[1];
-	args a;
-	if (parse(argc - 2, argv + 2, &a) != 0)
+	cli_args a;
+	if (cli_parse(argc - 2, argv + 2, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
 		printf("%s%s", CERT_HELP, WHO);
@@ -540,34 +412,34 @@ int cmd_cert(int argc, char **argv)
 	jn_err e;
 	static const char *const none[] = {NULL};
 	if (strcmp(sub, "show") == 0) {
-		if (!only(&a, none) || a.npos != 1)
+		if (!cli_only(&a, none) || a.npos != 1)
 			return usage(CERT_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		e = cert_read(s, &sc, a.pos[0], &j);
 	} else if (strcmp(sub, "revoke") == 0) {
 		static const char *const allowed[] = {"reason", NULL};
-		if (!only(&a, allowed) || a.npos != 1)
+		if (!cli_only(&a, allowed) || a.npos != 1)
 			return usage(CERT_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
-		e = cert_revoke(s, &sc, a.pos[0], opt(&a, "reason"), &j, &fe);
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
+		e = cert_revoke(s, &sc, a.pos[0], cli_opt(&a, "reason"), &j, &fe);
 	} else if (strcmp(sub, "list") == 0) {
 		static const char *const allowed[] = {"status", "person", "batch", "occupation", "page", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(CERT_HELP, 0);
 		cert_filter f = {0};
-		if (opt(&a, "status") && !(f.status = cert_status_parse(opt(&a, "status")))) {
+		if (cli_opt(&a, "status") && !(f.status = cert_status_parse(cli_opt(&a, "status")))) {
 			fprintf(stderr, "jineng cert list: 状态应为 pending、valid 或 revoked\n");
 			return EXIT_USAGE;
 		}
-		f.person_id = opt(&a, "person") ? num(opt(&a, "person")) : 0;
-		f.batch_id = opt(&a, "batch") ? num(opt(&a, "batch")) : 0;
-		snprintf(f.occupation, sizeof f.occupation, "%s", opt(&a, "occupation") ? opt(&a, "occupation") : "");
-		f.page = opt(&a, "page") ? (int)num(opt(&a, "page")) : 1;
+		f.person_id = cli_opt(&a, "person") ? cli_num(cli_opt(&a, "person")) : 0;
+		f.batch_id = cli_opt(&a, "batch") ? cli_num(cli_opt(&a, "batch")) : 0;
+		snprintf(f.occupation, sizeof f.occupation, "%s", cli_opt(&a, "occupation") ? cli_opt(&a, "occupation") : "");
+		f.page = cli_opt(&a, "page") ? (int)cli_num(cli_opt(&a, "page")) : 1;
 		f.per_page = 200;
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		json_t *items = NULL;
 		int64_t total = 0;
 		int capped = 0;
@@ -577,11 +449,11 @@ int cmd_cert(int argc, char **argv)
 	} else if (strcmp(sub, "pdf") == 0 || strcmp(sub, "credential") == 0) {
 		int is_pdf = sub[0] == 'p';
 		static const char *const allowed[] = {"out", "keys", "site", NULL};
-		if (!only(&a, allowed) || a.npos != 1 || (is_pdf && !opt(&a, "out")))
+		if (!cli_only(&a, allowed) || a.npos != 1 || (is_pdf && !cli_opt(&a, "out")))
 			return usage(CERT_HELP, 0);
 		return cert_document(&a, is_pdf);
 	} else if (strcmp(sub, "photo") == 0) {
-		if (!only(&a, none) || a.npos != 2)
+		if (!cli_only(&a, none) || a.npos != 2)
 			return usage(CERT_HELP, 0);
 		size_t len = 0;
 		char *data = cli_slurp(a.pos[1], &len);
@@ -589,15 +461,15 @@ int cmd_cert(int argc, char **argv)
 			fprintf(stderr, "jineng cert photo: 无法读取 %s：%s\n", a.pos[1], strerror(errno));
 			return EXIT_REJECTED;
 		}
-		if (!(s = open_as(&a, &sc))) {
+		if (!(s = cli_open_as(&a, &sc))) {
 			free(data);
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		}
-		e = person_photo_put(s, &sc, num(a.pos[0]), (const unsigned char *)data, len, &j, &fe);
+		e = person_photo_put(s, &sc, cli_num(a.pos[0]), (const unsigned char *)data, len, &j, &fe);
 		free(data);
 	} else {
 		fprintf(stderr, "jineng cert: 没有“%s”这个子命令（show revoke list pdf credential photo）\n", sub);
 		return EXIT_USAGE;
 	}
-	return finish(s, e, &fe, j);
+	return cli_finish(s, e, &fe, j, NULL);
 }

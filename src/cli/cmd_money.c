@@ -8,127 +8,12 @@
 #include <string.h>
 
 #include "app/money.h"
-#include "cli/cli.h"
+#include "cli/args.h"
 
-#define MAX_OPTS 64
-
-typedef struct args {
-	const char *key[MAX_OPTS], *val[MAX_OPTS];
-	int nopt;
-	const char *pos[8];
-	int npos;
-	int help;
-	int dry_run;
-} args;
-
-static int parse(int argc, char **argv, args *a)
+static int64_t numopt(const cli_args *a, const char *k, int64_t def)
 {
-	memset(a, 0, sizeof *a);
-	for (int i = 0; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			a->help = 1;
-		} else if (strcmp(argv[i], "--dry-run") == 0) {
-			a->dry_run = 1;
-		} else if (strncmp(argv[i], "--", 2) == 0) {
-			if (i + 1 >= argc || a->nopt >= MAX_OPTS) {
-				fprintf(stderr, "jineng: 选项 %s 需要一个值\n", argv[i]);
-				return -1;
-			}
-			a->key[a->nopt] = argv[i] + 2;
-			a->val[a->nopt++] = argv[++i];
-		} else if (a->npos < 8) {
-			a->pos[a->npos++] = argv[i];
-		} else {
-			fprintf(stderr, "jineng: 多余的参数“%s”\n", argv[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static const char *opt(const args *a, const char *k)
-{
-	for (int i = a->nopt - 1; i >= 0; i--)
-		if (strcmp(a->key[i], k) == 0)
-			return a->val[i];
-	return NULL;
-}
-
-static int only(const args *a, const char *const *allowed)
-{
-	for (int i = 0; i < a->nopt; i++) {
-		int ok = strcmp(a->key[i], "db") == 0 || strcmp(a->key[i], "as") == 0;
-		for (const char *const *k = allowed; !ok && *k; k++)
-			ok = strcmp(a->key[i], *k) == 0;
-		if (!ok) {
-			fprintf(stderr, "jineng: 不认识的选项 --%s（--help 查看用法）\n", a->key[i]);
-			return 0;
-		}
-	}
-	return 1;
-}
-
-static int64_t num(const char *s)
-{
-	if (!s || !*s)
-		return -1;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	return *end || v < 0 ? -1 : v;
-}
-
-static int64_t numopt(const args *a, const char *k, int64_t def)
-{
-	const char *v = opt(a, k);
-	return v ? num(v) : def;
-}
-
-static int as_refused;
-
-static store *open_as(const args *a, scope *sc)
-{
-	as_refused = 0;
-	store *s = cli_open(cli_db_url(opt(a, "db")), 1);
-	if (!s)
-		return NULL;
-	const char *as = opt(a, "as");
-	if (!as) {
-		*sc = scope_system();
-		return s;
-	}
-	stx *t;
-	account acct;
-	jn_err e = stx_begin(s, 0, &t);
-	if (!e) {
-		e = store_account_by_username(t, as, &acct);
-		stx_rollback(t);
-	}
-	if (e || acct.disabled) {
-		fprintf(stderr, "jineng: 账号“%s”%s\n", as, e == JN_ENOTFOUND ? "不存在" : e ? "无法读取" : "已停用");
-		as_refused = e == JN_ENOTFOUND || !e;
-		store_close(s);
-		return NULL;
-	}
-	scope_from_account(&acct, sc);
-	return s;
-}
-
-static int finish(store *s, jn_err e, const jn_fields *fe, json_t *j)
-{
-	store_close(s);
-	if (!e) {
-		char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		if (text)
-			printf("%s\n", text);
-		free(text);
-		json_decref(j);
-		return EXIT_OKAY;
-	}
-	json_decref(j);
-	fprintf(stderr, "jineng: %s（%s）\n", jn_err_title_zh(e), jn_err_code(e));
-	if (fe)
-		cli_print_fields(fe);
-	return e == JN_EINVAL || e == JN_ECONFLICT || e == JN_ENOTFOUND || e == JN_EFORBIDDEN ? EXIT_REJECTED : EXIT_FAILED;
+	const char *v = cli_opt(a, k);
+	return v ? cli_num(v) : def;
 }
 
 static int usage(const char *text, int help)
@@ -174,8 +59,8 @@ int cmd_voucher(int argc, char **argv)
 		return EXIT_OKAY;
 	}
 	const char *sub = argv[1];
-	args a;
-	if (parse(argc - 2, argv + 2, &a) != 0)
+	cli_args a;
+	if (cli_parse(argc - 2, argv + 2, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
 		printf("%s%s", VOUCHER_HELP, WHO);
@@ -190,60 +75,60 @@ int cmd_voucher(int argc, char **argv)
 		static const char *const allowed[] = {"person", "region", "tags", "tags-match", "age-min", "age-max",
 						      "level-max", "occupations", "amount-fen", "expires-on", "programme",
 						      "issued-on", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(VOUCHER_HELP, 0);
 		voucher_issue_input in = VOUCHER_ISSUE_EMPTY;
 		char tbuf[512], obuf[1024];
 		in.person_id = numopt(&a, "person", 0);
-		in.region = opt(&a, "region");
-		in.ntags = split(opt(&a, "tags"), tbuf, sizeof tbuf, in.tags, 8);
-		in.tags_match = opt(&a, "tags-match");
+		in.region = cli_opt(&a, "region");
+		in.ntags = split(cli_opt(&a, "tags"), tbuf, sizeof tbuf, in.tags, 8);
+		in.tags_match = cli_opt(&a, "tags-match");
 		in.age_min = (int)numopt(&a, "age-min", -1);
 		in.age_max = (int)numopt(&a, "age-max", -1);
 		in.level_max = (int)numopt(&a, "level-max", -1);
-		in.noccupations = split(opt(&a, "occupations"), obuf, sizeof obuf, in.occupations, 32);
+		in.noccupations = split(cli_opt(&a, "occupations"), obuf, sizeof obuf, in.occupations, 32);
 		in.amount_fen = numopt(&a, "amount-fen", -1);
-		in.expires_on = opt(&a, "expires-on");
+		in.expires_on = cli_opt(&a, "expires-on");
 		in.programme_id = numopt(&a, "programme", 0);
 		in.dry_run = a.dry_run;
-		in.issued_on = opt(&a, "issued-on");
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		in.issued_on = cli_opt(&a, "issued-on");
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		e = voucher_issue(s, &sc, &in, &j, &fe);
 	} else if (strcmp(sub, "list") == 0) {
 		static const char *const allowed[] = {"state", "person", "programme", "region", "page", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(VOUCHER_HELP, 0);
 		voucher_filter f;
 		memset(&f, 0, sizeof f);
-		snprintf(f.state, sizeof f.state, "%s", opt(&a, "state") ? opt(&a, "state") : "");
+		snprintf(f.state, sizeof f.state, "%s", cli_opt(&a, "state") ? cli_opt(&a, "state") : "");
 		f.person_id = numopt(&a, "person", 0);
 		f.programme_id = numopt(&a, "programme", 0);
-		snprintf(f.region, sizeof f.region, "%s", opt(&a, "region") ? opt(&a, "region") : "");
+		snprintf(f.region, sizeof f.region, "%s", cli_opt(&a, "region") ? cli_opt(&a, "region") : "");
 		f.page = (int)numopt(&a, "page", 1);
 		f.per_page = 200;
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		int64_t total = 0;
 		e = voucher_list(s, &sc, &f, &j, &total);
 	} else if (strcmp(sub, "show") == 0) {
 		static const char *const allowed[] = {NULL};
-		if (!only(&a, allowed) || a.npos != 1)
+		if (!cli_only(&a, allowed) || a.npos != 1)
 			return usage(VOUCHER_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		e = voucher_show(s, &sc, a.pos[0], &j);
 	} else if (strcmp(sub, "stats") == 0) {
 		static const char *const allowed[] = {"region", "programme", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(VOUCHER_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
-		e = voucher_stats(s, &sc, opt(&a, "region") ? opt(&a, "region") : "", numopt(&a, "programme", 0), &j);
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
+		e = voucher_stats(s, &sc, cli_opt(&a, "region") ? cli_opt(&a, "region") : "", numopt(&a, "programme", 0), &j);
 	} else {
 		return usage(VOUCHER_HELP, 0);
 	}
-	return finish(s, e, &fe, j);
+	return cli_finish(s, e, &fe, j, NULL);
 }
 
 /* ---- jineng subsidy ---- */
@@ -274,8 +159,8 @@ int cmd_subsidy(int argc, char **argv)
 		return EXIT_OKAY;
 	}
 	const char *sub = argv[1];
-	args a;
-	if (parse(argc - 2, argv + 2, &a) != 0)
+	cli_args a;
+	if (cli_parse(argc - 2, argv + 2, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
 		printf("%s%s", SUBSIDY_HELP, WHO);
@@ -288,46 +173,46 @@ int cmd_subsidy(int argc, char **argv)
 	jn_err e;
 	if (strcmp(sub, "rules") == 0) {
 		static const char *const allowed[] = {"kind", "as-of", "region", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(SUBSIDY_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
-		e = subsidy_rule_list(s, &sc, opt(&a, "kind"), opt(&a, "as-of"), opt(&a, "region"), &j, &fe);
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
+		e = subsidy_rule_list(s, &sc, cli_opt(&a, "kind"), cli_opt(&a, "as-of"), cli_opt(&a, "region"), &j, &fe);
 	} else if (strcmp(sub, "rule-add") == 0) {
 		static const char *const allowed[] = {"kind", "code", "value", "level", "region", "effective-from",
 						      "description", "source", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(SUBSIDY_HELP, 0);
-		rule_input in = {opt(&a, "kind"), opt(&a, "code"), opt(&a, "region"), opt(&a, "effective-from"),
-				 opt(&a, "description"), opt(&a, "source"), (int)numopt(&a, "level", -1), numopt(&a, "value", -1)};
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		rule_input in = {cli_opt(&a, "kind"), cli_opt(&a, "code"), cli_opt(&a, "region"), cli_opt(&a, "effective-from"),
+				 cli_opt(&a, "description"), cli_opt(&a, "source"), (int)numopt(&a, "level", -1), numopt(&a, "value", -1)};
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		e = subsidy_rule_add(s, &sc, &in, &j, &fe);
 	} else if (strcmp(sub, "claim") == 0) {
 		static const char *const allowed[] = {"kind", "class", "certificate", "on", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(SUBSIDY_HELP, 0);
-		claim_input in = {opt(&a, "kind"), numopt(&a, "class", 0), opt(&a, "certificate"), opt(&a, "on")};
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		claim_input in = {cli_opt(&a, "kind"), numopt(&a, "class", 0), cli_opt(&a, "certificate"), cli_opt(&a, "on")};
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		e = claim_submit(s, &sc, &in, &j, &fe);
 	} else if (strcmp(sub, "claims") == 0) {
 		static const char *const allowed[] = {"state", "kind", "flagged", "org", "person", "class", "region", "page", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(SUBSIDY_HELP, 0);
 		claim_filter f;
 		memset(&f, 0, sizeof f);
-		snprintf(f.state, sizeof f.state, "%s", opt(&a, "state") ? opt(&a, "state") : "");
-		f.kind = subsidy_kind_parse(opt(&a, "kind"));
+		snprintf(f.state, sizeof f.state, "%s", cli_opt(&a, "state") ? cli_opt(&a, "state") : "");
+		f.kind = subsidy_kind_parse(cli_opt(&a, "kind"));
 		f.flagged = numopt(&a, "flagged", 0) == 1;
 		f.org_id = numopt(&a, "org", 0);
 		f.person_id = numopt(&a, "person", 0);
 		f.class_id = numopt(&a, "class", 0);
-		snprintf(f.region, sizeof f.region, "%s", opt(&a, "region") ? opt(&a, "region") : "");
+		snprintf(f.region, sizeof f.region, "%s", cli_opt(&a, "region") ? cli_opt(&a, "region") : "");
 		f.page = (int)numopt(&a, "page", 1);
 		f.per_page = 200;
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		int64_t total = 0;
 		e = claim_list(s, &sc, &f, &j, &total);
 	} else {
@@ -336,27 +221,27 @@ int cmd_subsidy(int argc, char **argv)
 			claim_action a;
 		} steps[] = {{"review", CLAIM_REVIEW}, {"approve", CLAIM_APPROVE}, {"pay", CLAIM_PAY}, {"refuse", CLAIM_REFUSE}};
 		static const char *const allowed[] = {"fund", "reason", "code", NULL};
-		if (!only(&a, allowed) || a.npos != 1 || num(a.pos[0]) <= 0)
+		if (!cli_only(&a, allowed) || a.npos != 1 || cli_num(a.pos[0]) <= 0)
 			return usage(SUBSIDY_HELP, 0);
-		int64_t id = num(a.pos[0]);
+		int64_t id = cli_num(a.pos[0]);
 		int k = -1;
 		for (int i = 0; i < 4; i++)
 			if (strcmp(sub, steps[i].name) == 0)
 				k = i;
 		if (k < 0 && strcmp(sub, "show") && strcmp(sub, "check-flags") && strcmp(sub, "clear-flag"))
 			return usage(SUBSIDY_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		if (k >= 0)
-			e = claim_step(s, &sc, id, steps[k].a, opt(&a, "reason"), numopt(&a, "fund", 0), &j, &fe);
+			e = claim_step(s, &sc, id, steps[k].a, cli_opt(&a, "reason"), numopt(&a, "fund", 0), &j, &fe);
 		else if (strcmp(sub, "show") == 0)
 			e = claim_show(s, &sc, id, &j);
 		else if (strcmp(sub, "check-flags") == 0)
 			e = claim_flags_recheck(s, &sc, id, &j, &fe);
 		else
-			e = claim_flag_clear(s, &sc, id, opt(&a, "code") ? opt(&a, "code") : "", opt(&a, "reason"), &j, &fe);
+			e = claim_flag_clear(s, &sc, id, cli_opt(&a, "code") ? cli_opt(&a, "code") : "", cli_opt(&a, "reason"), &j, &fe);
 	}
-	return finish(s, e, &fe, j);
+	return cli_finish(s, e, &fe, j, NULL);
 }
 
 /* ---- jineng fund ---- */
@@ -378,8 +263,8 @@ int cmd_fund(int argc, char **argv)
 		return EXIT_OKAY;
 	}
 	const char *sub = argv[1];
-	args a;
-	if (parse(argc - 2, argv + 2, &a) != 0)
+	cli_args a;
+	if (cli_parse(argc - 2, argv + 2, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
 		printf("%s%s", FUND_HELP, WHO);
@@ -392,37 +277,37 @@ int cmd_fund(int argc, char **argv)
 	jn_err e;
 	if (strcmp(sub, "create") == 0) {
 		static const char *const allowed[] = {"name", "region", "programme", "budget-fen", "note", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(FUND_HELP, 0);
-		fund_input in = {numopt(&a, "programme", 0), opt(&a, "region"), opt(&a, "name"), numopt(&a, "budget-fen", -1),
-				 opt(&a, "note")};
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		fund_input in = {numopt(&a, "programme", 0), cli_opt(&a, "region"), cli_opt(&a, "name"), numopt(&a, "budget-fen", -1),
+				 cli_opt(&a, "note")};
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		e = fund_create(s, &sc, &in, &j, &fe);
 	} else if (strcmp(sub, "list") == 0) {
 		static const char *const allowed[] = {"programme", "region", NULL};
-		if (!only(&a, allowed) || a.npos)
+		if (!cli_only(&a, allowed) || a.npos)
 			return usage(FUND_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
-		e = fund_list(s, &sc, numopt(&a, "programme", 0), opt(&a, "region"), &j);
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
+		e = fund_list(s, &sc, numopt(&a, "programme", 0), cli_opt(&a, "region"), &j);
 	} else {
 		static const char *const allowed[] = {"amount-fen", "note", "page", NULL};
-		if (!only(&a, allowed) || a.npos != 1 || num(a.pos[0]) <= 0)
+		if (!cli_only(&a, allowed) || a.npos != 1 || cli_num(a.pos[0]) <= 0)
 			return usage(FUND_HELP, 0);
-		int64_t id = num(a.pos[0]);
+		int64_t id = cli_num(a.pos[0]);
 		if (strcmp(sub, "show") && strcmp(sub, "budget") && strcmp(sub, "ledger"))
 			return usage(FUND_HELP, 0);
-		if (!(s = open_as(&a, &sc)))
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		if (!(s = cli_open_as(&a, &sc)))
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 		if (strcmp(sub, "show") == 0) {
 			e = fund_show(s, &sc, id, &j);
 		} else if (strcmp(sub, "budget") == 0) {
-			e = fund_budget(s, &sc, id, numopt(&a, "amount-fen", -1), opt(&a, "note"), &j, &fe);
+			e = fund_budget(s, &sc, id, numopt(&a, "amount-fen", -1), cli_opt(&a, "note"), &j, &fe);
 		} else {
 			int64_t total = 0;
 			e = fund_ledger(s, &sc, id, (int)numopt(&a, "page", 1), 200, &j, &total);
 		}
 	}
-	return finish(s, e, &fe, j);
+	return cli_finish(s, e, &fe, j, NULL);
 }

@@ -9,140 +9,7 @@
 #include <string.h>
 
 #include "app/training.h"
-#include "cli/cli.h"
-
-#define MAX_OPTS 64
-
-typedef struct args {
-	const char *key[MAX_OPTS], *val[MAX_OPTS];
-	int nopt;
-	const char *pos[8];
-	int npos;
-	int help;
-} args;
-
-static int parse(int argc, char **argv, args *a)
-{
-	memset(a, 0, sizeof *a);
-	for (int i = 0; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			a->help = 1;
-		} else if (strncmp(argv[i], "--", 2) == 0) {
-			if (i + 1 >= argc || a->nopt >= MAX_OPTS) {
-				fprintf(stderr, "jineng: 选项 %s 需要一个值\n", argv[i]);
-				return -1;
-			}
-			a->key[a->nopt] = argv[i] + 2;
-			a->val[a->nopt++] = argv[++i];
-		} else if (a->npos < 8) {
-			a->pos[a->npos++] = argv[i];
-		} else {
-			fprintf(stderr, "jineng: 多余的参数“%s”\n", argv[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static const char *opt(const args *a, const char *k)
-{
-	for (int i = a->nopt - 1; i >= 0; i--)
-		if (strcmp(a->key[i], k) == 0)
-			return a->val[i];
-	return NULL;
-}
-
-/* Every value of a repeated option, in order. */
-static int opts(const args *a, const char *k, const char **out, int cap)
-{
-	int n = 0;
-	for (int i = 0; i < a->nopt && n < cap; i++)
-		if (strcmp(a->key[i], k) == 0)
-			out[n++] = a->val[i];
-	return n;
-}
-
-static int only(const args *a, const char *const *allowed)
-{
-	for (int i = 0; i < a->nopt; i++) {
-		int ok = strcmp(a->key[i], "db") == 0 || strcmp(a->key[i], "as") == 0;
-		for (const char *const *k = allowed; !ok && *k; k++)
-			ok = strcmp(a->key[i], *k) == 0;
-		if (!ok) {
-			fprintf(stderr, "jineng: 不认识的选项 --%s（--help 查看用法）\n", a->key[i]);
-			return 0;
-		}
-	}
-	return 1;
-}
-
-static int64_t num(const char *s)
-{
-	if (!s || !*s)
-		return -1;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	return *end || v < 0 ? -1 : v;
-}
-
-static int small(const args *a, const char *k)
-{
-	const char *v = opt(a, k);
-	if (!v)
-		return -1;
-	int64_t n = num(v);
-	return n < 0 || n > 100000 ? 100001 : (int)n;
-}
-
-static int as_refused;
-
-static store *open_as(const args *a, scope *sc)
-{
-	as_refused = 0;
-	store *s = cli_open(cli_db_url(opt(a, "db")), 1);
-	if (!s)
-		return NULL;
-	const char *as = opt(a, "as");
-	if (!as) {
-		*sc = scope_system();
-		return s;
-	}
-	stx *t;
-	account acct;
-	jn_err e = stx_begin(s, 0, &t);
-	if (!e) {
-		e = store_account_by_username(t, as, &acct);
-		stx_rollback(t);
-	}
-	if (e || acct.disabled) {
-		fprintf(stderr, "jineng: 账号“%s”%s\n", as, e == JN_ENOTFOUND ? "不存在" : e ? "无法读取" : "已停用");
-		as_refused = e == JN_ENOTFOUND || !e;
-		store_close(s);
-		return NULL;
-	}
-	scope_from_account(&acct, sc);
-	return s;
-}
-
-static int finish(store *s, jn_err e, const jn_fields *fe, json_t *j)
-{
-	store_close(s);
-	if (!e) {
-		char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		if (text)
-			printf("%s\n", text);
-		free(text);
-		json_decref(j);
-		return EXIT_OKAY;
-	}
-	json_decref(j);
-	fprintf(stderr, "jineng: %s（%s）\n", jn_err_title_zh(e), jn_err_code(e));
-	if (fe)
-		cli_print_fields(fe);
-	return e == JN_EINVAL || e == JN_ECONFLICT || e == JN_ENOTFOUND || e == JN_EFORBIDDEN || e == JN_ETOOLARGE
-		       ? EXIT_REJECTED
-		       : EXIT_FAILED;
-}
+#include "cli/args.h"
 
 static const char HELP[] =
 	"用法：jineng train <子命令> [选项]\n"
@@ -169,12 +36,12 @@ static const char HELP[] =
 	"\n谁来执行：不给 --as 时以系统身份执行（审计记为 system）；--as 用户名 则按该账号执行。\n"
 	"共同选项：--db URL（默认 sqlite:var/jineng.db 或环境变量 JINENG_DB）。\n";
 
-static int import_cmd(const args *a, int which, int64_t class_id, const char *path)
+static int import_cmd(const cli_args *a, int which, int64_t class_id, const char *path)
 {
 	scope sc;
-	store *s = open_as(a, &sc);
+	store *s = cli_open_as(a, &sc);
 	if (!s)
-		return as_refused ? EXIT_REJECTED : EXIT_FAILED;
+		return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED;
 	size_t len = 0;
 	char *data = cli_slurp(path, &len);
 	if (!data) {
@@ -183,8 +50,8 @@ static int import_cmd(const args *a, int which, int64_t class_id, const char *pa
 		return EXIT_REJECTED;
 	}
 	import_opts o = {0};
-	o.dry_run = opt(a, "dry-run") && strcmp(opt(a, "dry-run"), "0") != 0;
-	o.partial = opt(a, "partial") && strcmp(opt(a, "partial"), "0") != 0;
+	o.dry_run = cli_opt(a, "dry-run") && strcmp(cli_opt(a, "dry-run"), "0") != 0;
+	o.partial = cli_opt(a, "partial") && strcmp(cli_opt(a, "partial"), "0") != 0;
 	import_report rep;
 	jn_err e = which == 0 ? import_classes(s, &sc, data, len, &o, &rep)
 		   : which == 1 ? import_roster(s, &sc, class_id, data, len, &o, &rep)
@@ -212,14 +79,14 @@ int cmd_train(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : EXIT_OKAY;
 	}
 	const char *sub = argv[1];
-	args a;
-	if (parse(argc - 2, argv + 2, &a) != 0)
+	cli_args a;
+	if (cli_parse(argc - 2, argv + 2, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
 		fputs(HELP, stdout);
 		return EXIT_OKAY;
 	}
-	int64_t id = a.npos >= 1 ? num(a.pos[0]) : -1, second = a.npos >= 2 ? num(a.pos[1]) : -1;
+	int64_t id = a.npos >= 1 ? cli_num(a.pos[0]) : -1, second = a.npos >= 2 ? cli_num(a.pos[1]) : -1;
 	scope sc;
 	store *s = NULL;
 	jn_fields fe = {0};
@@ -228,19 +95,19 @@ int cmd_train(int argc, char **argv)
 	static const char *const none[] = {NULL};
 #define NEED(cond, allowed)                                              \
 	do {                                                             \
-		if (!only(&a, allowed) || !(cond)) {                     \
+		if (!cli_only(&a, allowed) || !(cond)) {                     \
 			fputs(HELP, stderr);                             \
 			return EXIT_USAGE;                               \
 		}                                                        \
-		if (!(s = open_as(&a, &sc)))                             \
-			return as_refused ? EXIT_REJECTED : EXIT_FAILED; \
+		if (!(s = cli_open_as(&a, &sc)))                             \
+			return cli_as_refused() ? EXIT_REJECTED : EXIT_FAILED; \
 	} while (0)
 	if (strcmp(sub, "programmes") == 0) {
 		static const char *const allowed[] = {"region", "category", NULL};
 		NEED(a.npos == 0, allowed);
 		programme_filter f = {0};
-		snprintf(f.region, sizeof f.region, "%s", opt(&a, "region") ? opt(&a, "region") : "");
-		snprintf(f.category, sizeof f.category, "%s", opt(&a, "category") ? opt(&a, "category") : "");
+		snprintf(f.region, sizeof f.region, "%s", cli_opt(&a, "region") ? cli_opt(&a, "region") : "");
+		snprintf(f.category, sizeof f.category, "%s", cli_opt(&a, "category") ? cli_opt(&a, "category") : "");
 		json_t *items = NULL;
 		e = programme_list(s, &sc, &f, &items);
 		if (!e)
@@ -250,16 +117,16 @@ int cmd_train(int argc, char **argv)
 						      "period-from", "period-to", "min-attendance", "target",	     NULL};
 		NEED(a.npos == 0, allowed);
 		programme_input in = PROGRAMME_INPUT_EMPTY;
-		in.name = opt(&a, "name");
-		in.category = opt(&a, "category");
-		in.region = opt(&a, "region");
-		in.target_groups = opt(&a, "target-groups");
-		in.units = opt(&a, "units");
-		in.period_from = opt(&a, "period-from");
-		in.period_to = opt(&a, "period-to");
-		in.min_attendance = small(&a, "min-attendance");
+		in.name = cli_opt(&a, "name");
+		in.category = cli_opt(&a, "category");
+		in.region = cli_opt(&a, "region");
+		in.target_groups = cli_opt(&a, "target-groups");
+		in.units = cli_opt(&a, "units");
+		in.period_from = cli_opt(&a, "period-from");
+		in.period_to = cli_opt(&a, "period-to");
+		in.min_attendance = cli_small(&a, "min-attendance");
 		const char *ts[32];
-		int nt = opts(&a, "target", ts, 32);
+		int nt = cli_opts(&a, "target", ts, 32);
 		static char parts[32][4][64];
 		if (nt) {
 			in.ntargets = nt;
@@ -271,7 +138,7 @@ int cmd_train(int argc, char **argv)
 					snprintf(parts[i][k], 64, "%s", p ? p : "");
 					p = p ? strtok_r(NULL, ":", &save) : NULL;
 				}
-				in.targets[i] = (target_input){parts[i][0], parts[i][1], parts[i][2], num(parts[i][3]), ""};
+				in.targets[i] = (target_input){parts[i][0], parts[i][1], parts[i][2], cli_num(parts[i][3]), ""};
 			}
 		}
 		e = programme_create(s, &sc, &in, &j, &fe);
@@ -279,17 +146,17 @@ int cmd_train(int argc, char **argv)
 		static const char *const allowed[] = {"region", "occupation", "level", "on", NULL};
 		NEED(a.npos == 0, allowed);
 		json_t *items = NULL;
-		const char *lv = opt(&a, "level");
-		e = catalog_list(s, &sc, opt(&a, "region") ? opt(&a, "region") : "",
-				 opt(&a, "occupation") ? opt(&a, "occupation") : "", lv ? level_parse(lv) : 0,
-				 opt(&a, "on") ? opt(&a, "on") : "", &items);
+		const char *lv = cli_opt(&a, "level");
+		e = catalog_list(s, &sc, cli_opt(&a, "region") ? cli_opt(&a, "region") : "",
+				 cli_opt(&a, "occupation") ? cli_opt(&a, "occupation") : "", lv ? level_parse(lv) : 0,
+				 cli_opt(&a, "on") ? cli_opt(&a, "on") : "", &items);
 		if (!e)
 			j = json_pack("{s:o}", "items", items);
 	} else if (strcmp(sub, "catalog-add") == 0) {
 		static const char *const allowed[] = {"region", "effective-from", "source", "row", NULL};
 		NEED(a.npos == 0, allowed);
 		const char *rs[500];
-		int n = opts(&a, "row", rs, 500);
+		int n = cli_opts(&a, "row", rs, 500);
 		catalog_input *rows = calloc((size_t)(n ? n : 1), sizeof *rows);
 		char(*parts)[4][64] = calloc((size_t)(n ? n : 1), sizeof *parts);
 		for (int i = 0; i < n; i++) {
@@ -300,20 +167,20 @@ int cmd_train(int argc, char **argv)
 				snprintf(parts[i][k], 64, "%s", p ? p : "");
 				p = p ? strtok_r(NULL, ":", &save) : NULL;
 			}
-			rows[i] = (catalog_input){parts[i][0], parts[i][1], num(parts[i][2]),
-						  parts[i][3][0] ? (int)num(parts[i][3]) : -1};
+			rows[i] = (catalog_input){parts[i][0], parts[i][1], cli_num(parts[i][2]),
+						  parts[i][3][0] ? (int)cli_num(parts[i][3]) : -1};
 		}
-		e = catalog_add(s, &sc, opt(&a, "region"), opt(&a, "effective-from"), opt(&a, "source"), n, rows, &j, &fe);
+		e = catalog_add(s, &sc, cli_opt(&a, "region"), cli_opt(&a, "effective-from"), cli_opt(&a, "source"), n, rows, &j, &fe);
 		free(rows);
 		free(parts);
 	} else if (strcmp(sub, "classes") == 0) {
 		static const char *const allowed[] = {"state", "org", "programme", "page", NULL};
 		NEED(a.npos == 0, allowed);
 		class_filter f = {0};
-		snprintf(f.state, sizeof f.state, "%s", opt(&a, "state") ? opt(&a, "state") : "");
-		f.org_id = opt(&a, "org") ? num(opt(&a, "org")) : 0;
-		f.programme_id = opt(&a, "programme") ? num(opt(&a, "programme")) : 0;
-		f.page = opt(&a, "page") ? (int)num(opt(&a, "page")) : 1;
+		snprintf(f.state, sizeof f.state, "%s", cli_opt(&a, "state") ? cli_opt(&a, "state") : "");
+		f.org_id = cli_opt(&a, "org") ? cli_num(cli_opt(&a, "org")) : 0;
+		f.programme_id = cli_opt(&a, "programme") ? cli_num(cli_opt(&a, "programme")) : 0;
+		f.page = cli_opt(&a, "page") ? (int)cli_num(cli_opt(&a, "page")) : 1;
 		f.per_page = 200;
 		json_t *items = NULL;
 		int64_t total = 0;
@@ -329,22 +196,22 @@ int cmd_train(int argc, char **argv)
 						      "capacity", "min-attendance", "session", NULL};
 		NEED(a.npos == 0, allowed);
 		class_input in = CLASS_INPUT_EMPTY;
-		in.org_id = opt(&a, "org") ? num(opt(&a, "org")) : 0;
-		in.programme_id = opt(&a, "programme") ? num(opt(&a, "programme")) : 0;
-		in.name = opt(&a, "name");
-		in.occupation = opt(&a, "occupation");
-		in.level = opt(&a, "level");
-		in.category = opt(&a, "category");
-		in.mode = opt(&a, "mode");
-		in.start_date = opt(&a, "start");
-		in.end_date = opt(&a, "end");
-		in.teacher = opt(&a, "teacher");
-		in.place = opt(&a, "place");
-		in.hours = small(&a, "hours");
-		in.capacity = small(&a, "capacity");
-		in.min_attendance = small(&a, "min-attendance");
+		in.org_id = cli_opt(&a, "org") ? cli_num(cli_opt(&a, "org")) : 0;
+		in.programme_id = cli_opt(&a, "programme") ? cli_num(cli_opt(&a, "programme")) : 0;
+		in.name = cli_opt(&a, "name");
+		in.occupation = cli_opt(&a, "occupation");
+		in.level = cli_opt(&a, "level");
+		in.category = cli_opt(&a, "category");
+		in.mode = cli_opt(&a, "mode");
+		in.start_date = cli_opt(&a, "start");
+		in.end_date = cli_opt(&a, "end");
+		in.teacher = cli_opt(&a, "teacher");
+		in.place = cli_opt(&a, "place");
+		in.hours = cli_small(&a, "hours");
+		in.capacity = cli_small(&a, "capacity");
+		in.min_attendance = cli_small(&a, "min-attendance");
 		const char *ss[CLASS_MAX_SESSIONS];
-		int n = opts(&a, "session", ss, CLASS_MAX_SESSIONS);
+		int n = cli_opts(&a, "session", ss, CLASS_MAX_SESSIONS);
 		static session_input sess[CLASS_MAX_SESSIONS];
 		static char buf[CLASS_MAX_SESSIONS][2][40];
 		for (int i = 0; i < n; i++) {
@@ -359,7 +226,7 @@ int cmd_train(int argc, char **argv)
 	} else if (strcmp(sub, "enrol") == 0) {
 		static const char *const allowed[] = {"id-number", "name", "voucher", NULL};
 		NEED(a.npos == 1 && id > 0, allowed);
-		enrol_person_input in = {opt(&a, "id-number"), opt(&a, "name"), opt(&a, "voucher")};
+		enrol_person_input in = {cli_opt(&a, "id-number"), cli_opt(&a, "name"), cli_opt(&a, "voucher")};
 		e = class_enrol(s, &sc, id, &in, &j, &fe);
 	} else if (strcmp(sub, "withdraw") == 0) {
 		NEED(a.npos == 2 && id > 0 && second > 0, none);
@@ -370,40 +237,40 @@ int cmd_train(int argc, char **argv)
 	} else if (strcmp(sub, "checkin") == 0) {
 		static const char *const allowed[] = {"code", "device", NULL};
 		NEED(a.npos == 1 && id > 0, allowed);
-		e = class_checkin(s, &sc, id, opt(&a, "code"), opt(&a, "device"), &j, &fe);
+		e = class_checkin(s, &sc, id, cli_opt(&a, "code"), cli_opt(&a, "device"), &j, &fe);
 	} else if (strcmp(sub, "attend") == 0) {
 		static const char *const allowed[] = {"person", "at", NULL};
 		NEED(a.npos == 2 && id > 0 && second > 0 && second <= CLASS_MAX_SESSIONS, allowed);
 		const char *ps[1000];
-		int n = opts(&a, "person", ps, 1000);
+		int n = cli_opts(&a, "person", ps, 1000);
 		int64_t ids[1000];
 		const char *nums[1000];
 		for (int i = 0; i < n; i++) {
-			int is_id = strlen(ps[i]) < 15 && num(ps[i]) > 0;
-			ids[i] = is_id ? num(ps[i]) : 0;
+			int is_id = strlen(ps[i]) < 15 && cli_num(ps[i]) > 0;
+			ids[i] = is_id ? cli_num(ps[i]) : 0;
 			nums[i] = is_id ? NULL : ps[i];
 		}
-		attend_input in = {(int)second, opt(&a, "at"), n, ids, nums};
+		attend_input in = {(int)second, cli_opt(&a, "at"), n, ids, nums};
 		e = class_attend(s, &sc, id, &in, &j, &fe);
 	} else if (strcmp(sub, "close") == 0) {
 		static const char *const allowed[] = {"on", NULL};
 		NEED(a.npos == 1 && id > 0, allowed);
-		e = class_close(s, &sc, id, opt(&a, "on") ? opt(&a, "on") : "", &j, &fe);
+		e = class_close(s, &sc, id, cli_opt(&a, "on") ? cli_opt(&a, "on") : "", &j, &fe);
 	} else if (strcmp(sub, "result") == 0) {
 		static const char *const allowed[] = {"result", "score", "cert", NULL};
 		NEED(a.npos == 2 && id > 0 && second > 0, allowed);
-		result_input in = {opt(&a, "result"), small(&a, "score"), opt(&a, "cert")};
+		result_input in = {cli_opt(&a, "result"), cli_small(&a, "score"), cli_opt(&a, "cert")};
 		e = class_result(s, &sc, id, second, &in, &j, &fe);
 	} else if (strcmp(sub, "import-classes") == 0) {
 		static const char *const allowed[] = {"dry-run", "partial", NULL};
-		if (!only(&a, allowed) || a.npos != 1) {
+		if (!cli_only(&a, allowed) || a.npos != 1) {
 			fputs(HELP, stderr);
 			return EXIT_USAGE;
 		}
 		return import_cmd(&a, 0, 0, a.pos[0]);
 	} else if (strcmp(sub, "import-roster") == 0 || strcmp(sub, "import-attendance") == 0) {
 		static const char *const allowed[] = {"dry-run", "partial", NULL};
-		if (!only(&a, allowed) || a.npos != 2 || id <= 0) {
+		if (!cli_only(&a, allowed) || a.npos != 2 || id <= 0) {
 			fputs(HELP, stderr);
 			return EXIT_USAGE;
 		}
@@ -414,5 +281,5 @@ int cmd_train(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 #undef NEED
-	return finish(s, e, &fe, j);
+	return cli_finish(s, e, &fe, j, NULL);
 }
