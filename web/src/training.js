@@ -31,13 +31,13 @@ export const VOUCHER_STATES = {
   expired: { name: '已过期', type: 'info' },
 }
 
-export const CLAIM_KINDS = { training: '职业培训补贴', skill: '技能提升补贴' }
+export const CLAIM_KINDS = { training: '职业培训补贴', upgrade: '技能提升补贴' }
 export const CLAIM_STATES = {
   submitted: { name: '已提交', type: 'primary' },
   reviewed: { name: '县级已审核', type: 'warning' },
   approved: { name: '市级已审批', type: 'success' },
-  paid: { name: '已支付', type: 'success' },
-  refused: { name: '已拒绝', type: 'danger' },
+  paid: { name: '已拨付', type: 'success' },
+  refused: { name: '不予补贴', type: 'danger' },
 }
 export const CLAIM_FLOW = ['submitted', 'reviewed', 'approved', 'paid']
 
