@@ -63,8 +63,12 @@ export async function trainingScenarios(t) {
     await page.waitForSelector('[data-test=person-name]')
     await page.click('[data-test=edit-person]')
     await page.locator('.el-dialog [data-test=person-tags]').click()
-    await option(page, '脱贫户')
-    await option(page, '农村转移劳动力')
+    // the demo gives some workers groups already: select, never toggle off
+    for (const g of ['脱贫户', '农村转移劳动力']) {
+      const o = page.locator('.el-select-dropdown__item:visible', { hasText: g }).first()
+      await o.waitFor({ timeout: 10000 })
+      if (!((await o.getAttribute('class')) || '').includes('is-selected')) await o.click()
+    }
     await page.keyboard.press('Escape')
     await page.fill('.el-dialog input[name=insured_from]', '2099-01-01')
     await page.keyboard.press('Enter')
