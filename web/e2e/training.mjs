@@ -245,6 +245,9 @@ export async function trainingScenarios(t) {
     await page.waitForSelector('[data-test=roster-table] .el-table__row')
     // the code was for the session under way or the next one (by the time of
     // day); the trainer marks the worker present for the other one
+    // (the roster shows before its attendance: wait for the worker's own check-in)
+    await page.waitForFunction((id) => [1, 2].some((n) => document.querySelector(`[data-test=att-${id}-${n}]`)?.innerText.includes('✓')),
+      workerId, { timeout: 10000 }).catch(() => {})
     let marked = 0
     for (const seq of [1, 2]) {
       const cell = page.locator(`[data-test=att-${workerId}-${seq}]`)
