@@ -136,6 +136,26 @@ static int enrol_one(void *ctx, const enrolment *e)
 	return 0;
 }
 
+/* Each listed enrolment gets attended_seqs: the sessions the person was at. */
+static int presence_one(void *ctx, int64_t person_id, int seq)
+{
+	json_t *arr = ctx;
+	size_t i;
+	json_t *en;
+	json_array_foreach(arr, i, en)
+	{
+		if (json_integer_value(json_object_get(en, "person_id")) == person_id) {
+			json_t *seqs = json_object_get(en, "attended_seqs");
+			if (!seqs) {
+				seqs = json_array();
+				json_object_set_new(en, "attended_seqs", seqs);
+			}
+			json_array_append_new(seqs, json_integer(seq));
+		}
+	}
+	return 0;
+}
+
 static jn_err show_json(stx *t, const scope *sc, const training_class *c, json_t **out)
 {
 	json_t *j = class_json(c);
@@ -145,6 +165,12 @@ static jn_err show_json(stx *t, const scope *sc, const training_class *c, json_t
 	show_ctx es = {json_array(), {0}, !sc->system && sc->role == ROLE_WORKER ? sc->person_id : 0};
 	if (!e)
 		e = store_class_enrolments(t, c->id, enrol_one, &es);
+	if (!e)
+		e = store_class_presence(t, c->id, presence_one, es.arr);
+	size_t k;
+	json_t *en;
+	json_array_foreach(es.arr, k, en) if (!json_object_get(en, "attended_seqs"))
+		json_object_set_new(en, "attended_seqs", json_array());
 	json_object_set_new(j, "enrolments", es.arr);
 	json_object_set_new(j, "counts", json_pack("{s:i, s:i, s:i, s:i}", "enrolled", es.counts[0], "completed",
 						   es.counts[1], "incomplete", es.counts[2], "withdrawn", es.counts[3]));

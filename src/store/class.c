@@ -244,6 +244,27 @@ static void read_session(const db_driver *d, db_rows *r, class_session *s)
 }
 STORE_ROW_ADAPTER(session_row, session_cb, class_session, session_fn, read_session)
 
+typedef struct presence_cb {
+	presence_fn fn;
+	void *ctx;
+} presence_cb;
+
+static int presence_row(void *ctx, const db_driver *d, db_rows *r)
+{
+	presence_cb *cb = ctx;
+	return cb->fn(cb->ctx, d->rows_int(r, 0), (int)d->rows_int(r, 1));
+}
+
+jn_err store_class_presence(stx *t, int64_t class_id, presence_fn fn, void *ctx)
+{
+	sqlb b;
+	sqlb_init(&b, "SELECT a.person_id, s.seq FROM attendance a JOIN class_sessions s ON s.id = a.session_id");
+	sqlb_and(&b, "a.class_id = ?", 1, P_INT(class_id));
+	sqlb_raw(&b, " ORDER BY a.person_id, s.seq");
+	presence_cb cb = {fn, ctx};
+	return sqlb_each(t, &b, presence_row, &cb);
+}
+
 jn_err store_sessions(stx *t, int64_t class_id, session_fn fn, void *ctx)
 {
 	sqlb q;

@@ -136,6 +136,9 @@ jn_err store_class_list(stx *t, const scope *sc, const class_filter *f, class_fn
 /* Replaces every session of the class (only before any attendance). */
 jn_err store_sessions_set(stx *t, int64_t class_id, int n, const class_session *s);
 jn_err store_sessions(stx *t, int64_t class_id, session_fn fn, void *ctx);
+/* Who was present at which session of the class: fn(ctx, person_id, seq). */
+typedef int (*presence_fn)(void *ctx, int64_t person_id, int seq);
+jn_err store_class_presence(stx *t, int64_t class_id, presence_fn fn, void *ctx);
 jn_err store_session_by_seq(stx *t, int64_t class_id, int seq, class_session *out);
 
 /* A clash: another class (not withdrawn from) of the same person whose

@@ -375,6 +375,9 @@ def test_attendance():
             == 1, "method and device recorded")
     st, j, _ = call("GET", f"/api/v1/classes/{T.c1}", tok=T.ta)
     R.check(st == 200 and j["state"] == "running", "the first attendance starts the class", j.get("state"))
+    mine = [x for x in j.get("enrolments", []) if x["person_id"] == T.p[0]["id"]]
+    R.check(mine and mine[0]["attended_seqs"] == [1] and all(x["attended_seqs"] == [] for x in j["enrolments"] if x is not mine[0]),
+            "the class shows who was at which session", j.get("enrolments"))
     st, j, _ = call("PATCH", f"/api/v1/classes/{T.c1}", {"teacher": "x"}, T.ta)
     R.check(st == 409, "a running class's plan is fixed", st)
     # an expired code
