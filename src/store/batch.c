@@ -115,14 +115,7 @@ jn_err store_batch_list(stx *t, const scope *sc, const batch_filter *f, batch_fn
 		return e;
 	sqlb_init(&q, "SELECT COUNT(*) FROM batches b");
 	batch_where(&q, sc, f);
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, q.sql, q.p, q.n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	*total = d->rows_next(r) == 1 ? d->rows_int(r, 0) : 0;
-	d->rows_free(r);
-	return JN_OK;
+	return sqlb_count(t, &q, total);
 }
 
 jn_err store_batch_notices(stx *t, batch_fn fn, void *ctx)

@@ -252,14 +252,7 @@ jn_err store_claim_list(stx *t, const scope *sc, const claim_filter *f, claim_fn
 		return e;
 	sqlb_init(&q, "SELECT COUNT(*) FROM claims c");
 	claim_where(&q, sc, f);
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, q.sql, q.p, q.n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	*total = d->rows_next(r) == 1 ? d->rows_int(r, 0) : 0;
-	d->rows_free(r);
-	return JN_OK;
+	return sqlb_count(t, &q, total);
 }
 
 static void read_prior(const db_driver *d, db_rows *r, subsidy_prior *p)

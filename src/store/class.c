@@ -198,14 +198,7 @@ jn_err store_class_list(stx *t, const scope *sc, const class_filter *f, class_fn
 		return e;
 	sqlb_init(&q, "SELECT COUNT(*) FROM classes c");
 	class_where(&q, sc, f);
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, q.sql, q.p, q.n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	*total = d->rows_next(r) == 1 ? d->rows_int(r, 0) : 0;
-	d->rows_free(r);
-	return JN_OK;
+	return sqlb_count(t, &q, total);
 }
 
 /* ---- sessions ---- */
@@ -460,14 +453,7 @@ jn_err store_enrolment_list(stx *t, const scope *sc, const enrolment_filter *f, 
 		return e;
 	sqlb_init(&q, "SELECT COUNT(*) FROM enrolments e JOIN classes c ON c.id = e.class_id");
 	enrol_where(&q, sc, f);
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, q.sql, q.p, q.n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	*total = d->rows_next(r) == 1 ? d->rows_int(r, 0) : 0;
-	d->rows_free(r);
-	return JN_OK;
+	return sqlb_count(t, &q, total);
 }
 
 jn_err store_class_enrolments(stx *t, int64_t class_id, enrolment_fn fn, void *ctx)

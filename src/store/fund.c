@@ -191,12 +191,5 @@ jn_err store_ledger_list(stx *t, int64_t fund_id, const char *ref_kind, int64_t 
 		return e;
 	sqlb_init(&q, "SELECT COUNT(*) FROM ledger");
 	ledger_where(&q, fund_id, ref_kind, ref_id);
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, q.sql, q.p, q.n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	*total = d->rows_next(r) == 1 ? d->rows_int(r, 0) : 0;
-	d->rows_free(r);
-	return JN_OK;
+	return sqlb_count(t, &q, total);
 }

@@ -262,3 +262,18 @@ void scope_region_or_body(sqlb *b, const scope *sc, const char *region_col, cons
 		return;
 	}
 }
+
+jn_err sqlb_count(stx *t, const sqlb *b, int64_t *out)
+{
+	if (b->overflow)
+		return JN_EINVAL;
+	const db_driver *d = DRV(t);
+	db_rows *r;
+	db_rc rc = d->query(t->c, b->sql, b->p, b->n, &r);
+	if (rc != DB_OK)
+		return store_db_err(rc);
+	int st = d->rows_next(r);
+	*out = st == 1 ? d->rows_int(r, 0) : 0;
+	d->rows_free(r);
+	return st < 0 ? JN_EDB : JN_OK;
+}

@@ -145,21 +145,6 @@ jn_err store_stats_occupations(stx *t, const scope *sc, const char *region, int 
 	return e;
 }
 
-static jn_err one_count(stx *t, const sqlb *b, int64_t *out)
-{
-	if (b->overflow)
-		return JN_EINVAL;
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, b->sql, b->p, b->n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	int st = d->rows_next(r);
-	*out = st == 1 ? d->rows_int(r, 0) : 0;
-	d->rows_free(r);
-	return st < 0 ? JN_EDB : JN_OK;
-}
-
 jn_err store_stats_count_level(stx *t, const scope *sc, const char *region, int level_min, int64_t *out)
 {
 	sqlb b;
@@ -167,7 +152,7 @@ jn_err store_stats_count_level(stx *t, const scope *sc, const char *region, int 
 	persons_where(&b, sc, region);
 	if (level_min > 0)
 		sqlb_and(&b, "level >= ?", 1, P_INT(level_min));
-	return one_count(t, &b, out);
+	return sqlb_count(t, &b, out);
 }
 
 jn_err store_stats_count_orgs(stx *t, const scope *sc, const char *region, org_kind kind, int64_t *out)
@@ -180,7 +165,7 @@ jn_err store_stats_count_orgs(stx *t, const scope *sc, const char *region, org_k
 		sqlb_region(&b, region);
 	if (kind)
 		sqlb_and(&b, "kind = ?", 1, P_TEXT(org_kind_name(kind)));
-	return one_count(t, &b, out);
+	return sqlb_count(t, &b, out);
 }
 
 /* ---- the employed-persons baseline ---- */
@@ -356,7 +341,7 @@ jn_err store_training_count(stx *t, const scope *sc, int64_t programme_id, const
 	scope_staff_region(&b, sc, "c.region");
 	if (region && region[0])
 		sqlb_region_col(&b, "c.region", region);
-	return one_count(t, &b, classes);
+	return sqlb_count(t, &b, classes);
 }
 
 typedef struct group_ctx {

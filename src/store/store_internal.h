@@ -105,6 +105,9 @@ jn_err sqlb_each(stx *t, const sqlb *b, sqlb_row_fn row, void *ctx);
 /* The first row only, read by into (a STORE_ROW_ADAPTER's row_fn##_into)
  * into out; JN_ENOTFOUND when there is none. */
 jn_err sqlb_one(stx *t, const sqlb *b, sqlb_row_fn into, void *out);
+/* Runs b, a SELECT COUNT(*) (or any one-number query), into *out (0 when
+ * it gives no row). */
+jn_err sqlb_count(stx *t, const sqlb *b, int64_t *out);
 
 /* Runs an INSERT … RETURNING id and hands back the new id. */
 jn_err store_insert_id(stx *t, const char *sql, const db_param *p, int n, int64_t *id);

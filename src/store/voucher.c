@@ -248,14 +248,7 @@ jn_err store_voucher_list(stx *t, const scope *sc, const voucher_filter *f, vouc
 		return e;
 	sqlb_init(&q, "SELECT COUNT(*) FROM vouchers v");
 	voucher_where(&q, sc, f);
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, q.sql, q.p, q.n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	*total = d->rows_next(r) == 1 ? d->rows_int(r, 0) : 0;
-	d->rows_free(r);
-	return JN_OK;
+	return sqlb_count(t, &q, total);
 }
 
 jn_err store_voucher_get(stx *t, const scope *sc, const char *number, voucher *out)
@@ -342,14 +335,7 @@ jn_err store_voucher_issues(stx *t, const scope *sc, int page, int per_page, vou
 		return e;
 	sqlb_init(&q, "SELECT COUNT(*) FROM voucher_issues i");
 	scope_money(&q, sc, "i.region", NULL, NULL);
-	const db_driver *d = DRV(t);
-	db_rows *r;
-	db_rc rc = d->query(t->c, q.sql, q.p, q.n, &r);
-	if (rc != DB_OK)
-		return store_db_err(rc);
-	*total = d->rows_next(r) == 1 ? d->rows_int(r, 0) : 0;
-	d->rows_free(r);
-	return JN_OK;
+	return sqlb_count(t, &q, total);
 }
 
 static void read_stat(const db_driver *d, db_rows *r, voucher_stat *s)
