@@ -299,6 +299,68 @@ static const migration MIGRATIONS[] = {
 	 " FOR EACH ROW EXECUTE FUNCTION append_only();\n"
 	 "CREATE TRIGGER record_no_change BEFORE UPDATE OR DELETE ON record_entries"
 	 " FOR EACH ROW EXECUTE FUNCTION append_only();\n"},
+	{8, "talent",
+	 /* Talent pool, jobs, 政策找人 and career guidance (issue 6).
+	  * talent_profiles: a worker's listing (opt-in, opt-out) and what they
+	  * tell employers; search_text is skills, achievements and honours
+	  * joined, searched by substring.  contact_requests: an employer asks,
+	  * the worker accepts or declines (one pending request per pair).
+	  * talent_views: who looked at whom, which the worker can read.  jobs:
+	  * employers' posts.  urgent_lists / urgent_occupations: the city's
+	  * 急需紧缺工种目录, versioned by effective date.  policies: conditions
+	  * as JSON over a worker's record and what they get; policy_benefits:
+	  * who has received one; policy_scans / scan_hits: the background scans
+	  * and what they found. */
+	 "CREATE TABLE talent_profiles (person_id BIGINT PRIMARY KEY REFERENCES persons(id),"
+	 " listed INTEGER NOT NULL DEFAULT 0, work_since TEXT NOT NULL DEFAULT '', skills TEXT NOT NULL DEFAULT '',"
+	 " achievements TEXT NOT NULL DEFAULT '', honours TEXT NOT NULL DEFAULT '',"
+	 " search_text TEXT NOT NULL DEFAULT '', listed_at TEXT NOT NULL DEFAULT '',"
+	 " unlisted_at TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);\n"
+	 "CREATE INDEX talent_listed ON talent_profiles(listed, person_id);\n"
+	 "CREATE INDEX person_levels_occupation ON person_levels(occupation, level, person_id);\n"
+	 "CREATE TABLE jobs (id {{ID}}, org_id BIGINT NOT NULL REFERENCES orgs(id), title TEXT NOT NULL,"
+	 " occupation TEXT{{C}} NOT NULL, level_min INTEGER NOT NULL DEFAULT 0, region TEXT{{C}} NOT NULL,"
+	 " wage_min_fen BIGINT NOT NULL, wage_max_fen BIGINT NOT NULL, headcount INTEGER NOT NULL,"
+	 " closes_on TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', state TEXT NOT NULL,"
+	 " created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	 " version INTEGER NOT NULL DEFAULT 1, CHECK (wage_min_fen <= wage_max_fen));\n"
+	 "CREATE INDEX jobs_org ON jobs(org_id, id);\n"
+	 "CREATE INDEX jobs_open ON jobs(state, occupation, closes_on);\n"
+	 "CREATE INDEX jobs_region ON jobs(region, id);\n"
+	 "CREATE TABLE contact_requests (id {{ID}}, org_id BIGINT NOT NULL REFERENCES orgs(id),"
+	 " person_id BIGINT NOT NULL REFERENCES persons(id), job_id BIGINT REFERENCES jobs(id),"
+	 " reason TEXT NOT NULL, state TEXT NOT NULL, requested_by TEXT NOT NULL, requested_at TEXT NOT NULL,"
+	 " answered_at TEXT NOT NULL DEFAULT '', answer_note TEXT NOT NULL DEFAULT '');\n"
+	 "CREATE INDEX contact_person ON contact_requests(person_id, id);\n"
+	 "CREATE INDEX contact_org ON contact_requests(org_id, id);\n"
+	 "CREATE UNIQUE INDEX contact_pending ON contact_requests(org_id, person_id) WHERE state = 'pending';\n"
+	 "CREATE TABLE talent_views (id {{ID}}, person_id BIGINT NOT NULL REFERENCES persons(id),"
+	 " org_id BIGINT REFERENCES orgs(id), viewer TEXT NOT NULL, viewer_role TEXT NOT NULL,"
+	 " kind TEXT NOT NULL, at TEXT NOT NULL);\n"
+	 "CREATE INDEX talent_views_person ON talent_views(person_id, id);\n"
+	 "CREATE TABLE urgent_lists (id {{ID}}, region TEXT{{C}} NOT NULL, effective_from TEXT NOT NULL,"
+	 " name TEXT NOT NULL, source TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
+	 " UNIQUE (region, effective_from));\n"
+	 "CREATE TABLE urgent_occupations (list_id BIGINT NOT NULL REFERENCES urgent_lists(id),"
+	 " occupation TEXT{{C}} NOT NULL, level_min INTEGER NOT NULL DEFAULT 0, demand INTEGER NOT NULL DEFAULT 0,"
+	 " supply INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (list_id, occupation));\n"
+	 "CREATE TABLE policies (id {{ID}}, code TEXT NOT NULL, name TEXT NOT NULL, region TEXT{{C}} NOT NULL DEFAULT '',"
+	 " effective_from TEXT NOT NULL, effective_to TEXT NOT NULL DEFAULT '', conditions TEXT NOT NULL,"
+	 " benefit TEXT NOT NULL, benefit_fen BIGINT NOT NULL DEFAULT 0, benefit_key TEXT NOT NULL DEFAULT '',"
+	 " seed TEXT NOT NULL DEFAULT '', item TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '',"
+	 " state TEXT NOT NULL DEFAULT 'active', created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
+	 " updated_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, UNIQUE (code, region, effective_from));\n"
+	 "CREATE TABLE policy_benefits (policy_id BIGINT NOT NULL REFERENCES policies(id),"
+	 " person_id BIGINT NOT NULL REFERENCES persons(id), on_date TEXT NOT NULL, ref TEXT NOT NULL DEFAULT '',"
+	 " recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, PRIMARY KEY (policy_id, person_id));\n"
+	 "CREATE TABLE policy_scans (id {{ID}}, region TEXT{{C}} NOT NULL, policies TEXT NOT NULL, state TEXT NOT NULL,"
+	 " progress BIGINT NOT NULL DEFAULT 0, total BIGINT NOT NULL DEFAULT 0, found BIGINT NOT NULL DEFAULT 0,"
+	 " as_of TEXT NOT NULL, started_by TEXT NOT NULL, account_id BIGINT, started_at TEXT NOT NULL,"
+	 " finished_at TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '');\n"
+	 "CREATE TABLE scan_hits (scan_id BIGINT NOT NULL REFERENCES policy_scans(id), policy_id BIGINT NOT NULL,"
+	 " person_id BIGINT NOT NULL, region TEXT{{C}} NOT NULL, met TEXT NOT NULL,"
+	 " PRIMARY KEY (scan_id, policy_id, person_id));\n",
+	 NULL, NULL},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
